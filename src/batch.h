@@ -1,0 +1,36 @@
+/* batch.h: one nightly batch in the making: its date, its database row,
+ * the configuration it runs under and the row accounting of its files. */
+#ifndef ARBITER_BATCH_H
+#define ARBITER_BATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "calendar.h"
+#include "config.h"
+#include "date.h"
+#include "db.h"
+
+enum input_file { FILE_ORDERS, FILE_TRACKING, FILE_CLAIMS, FILE_OVERRIDES, FILE_COUNT };
+
+/* "orders.csv", ... by enum input_file. */
+extern const char *const input_file_names[FILE_COUNT];
+
+struct file_stats {
+    bool present;
+    char sha256[65];
+    long rows, accepted, duplicates, rejected;
+};
+
+struct batch {
+    struct db *db;
+    const struct config *cfg;
+    const struct calendar *cal;
+    day_t as_of;
+    int revision;
+    int64_t id;
+    struct file_stats files[FILE_COUNT];
+    char err[1024]; /* the one-line message of a failure */
+};
+
+#endif

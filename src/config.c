@@ -1,0 +1,195 @@
+/* config.c: the `key = value` / `[section]` configuration file parser.
+ * Every key is known in advance; anything else is an error naming the
+ * line, so a typo never silently falls back to a default. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "ids.h"
+
+static const struct refund_timeline default_methods[] = {
+    {"card_credit", 3, 10}, {"card_debit", 5, 15}, {"paypal", 3, 7},
+    {"alipay", 3, 5},       {"bank_transfer", 10, 20},
+};
+
+void config_defaults(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->protection_days = 15;
+    cfg->seller_response_days = 5;
+    cfg->auto_refund_days = 30;
+    cfg->fee_bps = 500;
+    cfg->max_reject_rate = 0.05;
+    cfg->n_methods = sizeof default_methods / sizeof default_methods[0];
+    memcpy(cfg->methods, default_methods, sizeof default_methods);
+}
+
+const struct refund_timeline *config_find_method(const struct config *cfg, const char *method)
+{
+    for (size_t i = 0; i < cfg->n_methods; i++)
+        if (strcmp(cfg->methods[i].method, method) == 0)
+            return &cfg->methods[i];
+    return NULL;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+/* Parses a whole decimal integer in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    if (*s == '\0' || (!isdigit((unsigned char)*s) && *s != '-'))
+        return -1;
+    errno = 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (errno || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int set_timeline(struct config *cfg, const char *key, const char *value)
+{
+    if (!ids_is_valid(key) || strlen(key) >= CONFIG_METHOD_SIZE)
+        return -1;
+    char buf[64];
+    const char *comma = strchr(value, ',');
+    if (!comma || (size_t)(comma - value) >= sizeof buf)
+        return -1;
+    memcpy(buf, value, (size_t)(comma - value));
+    buf[comma - value] = '\0';
+    char rest[64];
+    snprintf(rest, sizeof rest, "%s", comma + 1);
+    int lo, hi;
+    if (parse_int(trim(buf), 0, 365, &lo) || parse_int(trim(rest), 0, 365, &hi) || lo > hi)
+        return -1;
+    struct refund_timeline *t = (struct refund_timeline *)config_find_method(cfg, key);
+    if (!t) {
+        if (cfg->n_methods == CONFIG_MAX_METHODS)
+            return -1;
+        t = &cfg->methods[cfg->n_methods++];
+        snprintf(t->method, sizeof t->method, "%s", key);
+    }
+    t->min_days = lo;
+    t->max_days = hi;
+    return 0;
+}
+
+/* Resolves a path of the configuration file relative to its folder. */
+static void resolve_path(char *out, size_t size, const char *config_path, const char *value)
+{
+    const char *slash = strrchr(config_path, '/');
+    if (value[0] == '/' || !slash)
+        snprintf(out, size, "%s", value);
+    else
+        snprintf(out, size, "%.*s/%s", (int)(slash - config_path), config_path, value);
+}
+
+/* Applies one key of one section; returns 1 for an unknown key, -1 for a
+ * bad value, 0 when set. */
+static int apply(struct config *cfg, const char *path, const char *section, const char *key,
+                 const char *value)
+{
+    static const struct {
+        const char *section, *key;
+        size_t offset;
+        long lo, hi;
+    } ints[] = {
+        {"protection", "protection_days", offsetof(struct config, protection_days), 0, 3650},
+        {"protection", "seller_response_days", offsetof(struct config, seller_response_days), 0, 3650},
+        {"protection", "auto_refund_days", offsetof(struct config, auto_refund_days), 0, 3650},
+        {"fees", "fee_bps", offsetof(struct config, fee_bps), 0, 10000},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        if (strcmp(section, ints[i].section) == 0 && strcmp(key, ints[i].key) == 0)
+            return parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)cfg + ints[i].offset));
+    if (strcmp(section, "ingest") == 0 && strcmp(key, "max_reject_rate") == 0) {
+        char *end;
+        errno = 0;
+        double r = strtod(value, &end);
+        if (errno || end == value || *end != '\0' || !(r >= 0.0 && r <= 1.0))
+            return -1;
+        cfg->max_reject_rate = r;
+        return 0;
+    }
+    if (strcmp(section, "calendar") == 0 && strcmp(key, "holidays") == 0) {
+        if (*value == '\0')
+            cfg->holidays_path[0] = '\0';
+        else
+            resolve_path(cfg->holidays_path, sizeof cfg->holidays_path, path, value);
+        return 0;
+    }
+    if (strcmp(section, "refund_timeline") == 0)
+        return set_timeline(cfg, key, value);
+    return 1;
+}
+
+int config_load(struct config *cfg, const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot read configuration: %s", path, strerror(errno));
+        return EX_NOINPUT;
+    }
+    char line[4096], section[64] = "";
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, err_size, "%s:%d: line too long", path, lineno);
+            rc = EX_USAGE;
+            break;
+        }
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        if (*s == '[') {
+            char *close = strchr(s, ']');
+            if (!close || close[1] != '\0' || (size_t)(close - s - 1) >= sizeof section) {
+                snprintf(err, err_size, "%s:%d: malformed section header", path, lineno);
+                rc = EX_USAGE;
+                break;
+            }
+            *close = '\0';
+            snprintf(section, sizeof section, "%s", trim(s + 1));
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, err_size, "%s:%d: expected 'key = value'", path, lineno);
+            rc = EX_USAGE;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *value = trim(eq + 1);
+        int r = apply(cfg, path, section, key, value);
+        if (r == 1) {
+            snprintf(err, err_size, "%s:%d: unknown key '%s' in section [%s]", path, lineno, key,
+                     section);
+            rc = EX_USAGE;
+        } else if (r < 0) {
+            snprintf(err, err_size, "%s:%d: bad value '%s' for %s", path, lineno, value, key);
+            rc = EX_USAGE;
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, err_size, "%s: read error", path);
+        rc = EX_IOERR;
+    }
+    fclose(f);
+    return rc;
+}

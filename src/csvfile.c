@@ -1,0 +1,204 @@
+/* csvfile.c: the streaming CSV reader and the RFC 4180 field writer. */
+#include "csvfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "ids.h"
+
+/* A growable byte buffer reused row after row. */
+struct buffer {
+    char *data;
+    size_t len, cap;
+};
+
+static int buffer_append(struct buffer *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            return -1;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+struct reader {
+    struct buffer text;     /* trimmed fields, each NUL-terminated */
+    struct buffer raw;      /* the row as RFC 4180 text */
+    size_t *offsets, *lengths;
+    char **fields;
+    size_t n_fields, cap_fields;
+    bool too_long, bad_encoding, oom;
+    long row_no;
+    csv_row_fn on_row;
+    void *ctx;
+    int stop;
+};
+
+static int is_trim_space(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void on_field(void *data, size_t len, void *rd_)
+{
+    struct reader *rd = rd_;
+    const char *s = data ? data : "";
+    if (rd->stop || rd->oom)
+        return;
+    if (rd->n_fields == rd->cap_fields) {
+        size_t cap = rd->cap_fields ? rd->cap_fields * 2 : 16;
+        size_t *o = realloc(rd->offsets, cap * sizeof *o);
+        if (o)
+            rd->offsets = o;
+        size_t *l = realloc(rd->lengths, cap * sizeof *l);
+        if (l)
+            rd->lengths = l;
+        if (!o || !l) {
+            rd->oom = true;
+            return;
+        }
+        rd->cap_fields = cap;
+    }
+    if (rd->n_fields > 0 && buffer_append(&rd->raw, ",", 1))
+        rd->oom = true;
+    bool quote = memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\n', len) ||
+                 memchr(s, '\r', len);
+    if (quote) {
+        rd->oom |= buffer_append(&rd->raw, "\"", 1) != 0;
+        for (size_t i = 0; i < len; i++)
+            rd->oom |= buffer_append(&rd->raw, s[i] == '"' ? "\"\"" : s + i, s[i] == '"' ? 2 : 1) != 0;
+        rd->oom |= buffer_append(&rd->raw, "\"", 1) != 0;
+    } else {
+        rd->oom |= buffer_append(&rd->raw, s, len) != 0;
+    }
+    while (len > 0 && is_trim_space((unsigned char)*s))
+        s++, len--;
+    while (len > 0 && is_trim_space((unsigned char)s[len - 1]))
+        len--;
+    if (len > CSVFILE_FIELD_MAX)
+        rd->too_long = true;
+    if (!ids_is_utf8(s, len))
+        rd->bad_encoding = true;
+    rd->offsets[rd->n_fields] = rd->text.len;
+    rd->lengths[rd->n_fields] = len;
+    rd->n_fields++;
+    if (buffer_append(&rd->text, s, len) || buffer_append(&rd->text, "", 1))
+        rd->oom = true;
+}
+
+static void reset_row(struct reader *rd)
+{
+    rd->n_fields = 0;
+    rd->text.len = 0;
+    rd->raw.len = 0;
+    if (rd->raw.data)
+        rd->raw.data[0] = '\0';
+    rd->too_long = rd->bad_encoding = false;
+}
+
+static void on_row_end(int terminator, void *rd_)
+{
+    (void)terminator;
+    struct reader *rd = rd_;
+    if (rd->stop || rd->oom) {
+        reset_row(rd);
+        return;
+    }
+    /* A line of nothing but spaces is blank, not a row. */
+    if (rd->n_fields == 1 && rd->lengths[0] == 0 && rd->raw.len == 0) {
+        reset_row(rd);
+        return;
+    }
+    char **fields = realloc(rd->fields, (rd->n_fields + 1) * sizeof *fields);
+    if (!fields) {
+        rd->oom = true;
+        return;
+    }
+    rd->fields = fields;
+    for (size_t i = 0; i < rd->n_fields; i++)
+        fields[i] = rd->text.data + rd->offsets[i];
+    fields[rd->n_fields] = NULL;
+    struct csv_row row = {
+        .row_no = ++rd->row_no,
+        .n_fields = rd->n_fields,
+        .fields = fields,
+        .lengths = rd->lengths,
+        .too_long = rd->too_long,
+        .bad_encoding = rd->bad_encoding,
+        .raw = rd->raw.data ? rd->raw.data : "",
+    };
+    rd->stop = rd->on_row(rd->ctx, &row);
+    reset_row(rd);
+}
+
+int csvfile_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
+{
+    struct csv_parser parser;
+    if (csv_init(&parser, 0) != 0)
+        return -1;
+    csv_set_space_func(&parser, is_trim_space);
+    struct reader rd = {.on_row = on_row, .ctx = ctx};
+    unsigned char chunk[1 << 16];
+    size_t n;
+    bool first = true;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
+        if (on_bytes && (rc = on_bytes(ctx, chunk, n)) != 0)
+            break;
+        size_t skip = 0;
+        if (first && n >= 3 && memcmp(chunk, "\xEF\xBB\xBF", 3) == 0)
+            skip = 3;
+        first = false;
+        if (csv_parse(&parser, chunk + skip, n - skip, on_field, on_row_end, &rd) != n - skip)
+            rd.oom = true;
+        if (rd.stop || rd.oom)
+            break;
+    }
+    if (rc == 0 && !rd.stop && !rd.oom && ferror(in))
+        rc = -1;
+    if (rc == 0 && !rd.stop && !rd.oom)
+        csv_fini(&parser, on_field, on_row_end, &rd);
+    if (rc == 0 && rd.stop)
+        rc = rd.stop;
+    if (rc == 0 && rd.oom) {
+        errno = ENOMEM;
+        rc = -1;
+    }
+    csv_free(&parser);
+    free(rd.text.data);
+    free(rd.raw.data);
+    free(rd.offsets);
+    free(rd.lengths);
+    free(rd.fields);
+    return rc;
+}
+
+void csvfile_write_field(FILE *out, const char *field)
+{
+    if (strpbrk(field, ",\"\r\n") == NULL)
+        fputs(field, out);
+    else
+        csv_fwrite(out, field, strlen(field));
+}
+
+void csvfile_write_row(FILE *out, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', out);
+        csvfile_write_field(out, fields[i] ? fields[i] : "");
+    }
+    fputc('\n', out);
+}

@@ -1,0 +1,242 @@
+/* db.c: the SQLite connection, the schema and the statement cache. */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#define STMT_SLOTS 256 /* more than the program's distinct statements */
+
+struct stmt_slot {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct db {
+    sqlite3 *handle;
+    struct stmt_slot slots[STMT_SLOTS];
+};
+
+static const char schema_v1[] =
+    "CREATE TABLE batch("
+    " id INTEGER PRIMARY KEY,"
+    " as_of INTEGER NOT NULL,"          /* day number */
+    " revision INTEGER NOT NULL,"
+    " in_effect INTEGER NOT NULL DEFAULT 1,"
+    " started_at TEXT NOT NULL,"
+    " finished_at TEXT,"
+    " UNIQUE(as_of, revision));"
+    "CREATE TABLE batch_file("
+    " batch_id INTEGER NOT NULL,"
+    " file_no INTEGER NOT NULL,"        /* 0 orders, 1 tracking, 2 claims, 3 overrides */
+    " present INTEGER NOT NULL,"
+    " sha256 TEXT NOT NULL,"
+    " rows INTEGER NOT NULL DEFAULT 0,"
+    " accepted INTEGER NOT NULL DEFAULT 0,"
+    " duplicates INTEGER NOT NULL DEFAULT 0,"
+    " rejected INTEGER NOT NULL DEFAULT 0,"
+    " content BLOB,"
+    " PRIMARY KEY(batch_id, file_no));"
+    "CREATE TABLE reject("
+    " batch_id INTEGER NOT NULL, file_no INTEGER NOT NULL, row INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, raw TEXT NOT NULL,"
+    " PRIMARY KEY(batch_id, file_no, row)) WITHOUT ROWID;"
+    "CREATE TABLE orders("
+    " order_id TEXT PRIMARY KEY, buyer_id TEXT NOT NULL, seller_id TEXT NOT NULL,"
+    " placed_on INTEGER NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
+    " payment_method TEXT NOT NULL, promised_days INTEGER NOT NULL,"
+    " promised_by INTEGER NOT NULL, batch_id INTEGER NOT NULL,"
+    " delivered_on INTEGER, lost INTEGER NOT NULL DEFAULT 0,"
+    " closed_batch INTEGER) WITHOUT ROWID;"
+    "CREATE INDEX orders_open ON orders(order_id) WHERE closed_batch IS NULL;"
+    "CREATE TABLE event("
+    " order_id TEXT NOT NULL, event_on INTEGER NOT NULL, status TEXT NOT NULL,"
+    " carrier TEXT, tracking_number TEXT, batch_id INTEGER NOT NULL,"
+    " PRIMARY KEY(order_id, event_on, status)) WITHOUT ROWID;"
+    "CREATE TABLE claim("
+    " claim_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, opened_on INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, amount INTEGER, response TEXT, responded_on INTEGER,"
+    " response_batch INTEGER, batch_id INTEGER NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'PENDING', rule TEXT, decided_batch INTEGER) WITHOUT ROWID;"
+    "CREATE INDEX claim_undecided ON claim(opened_on, claim_id) WHERE decided_batch IS NULL;"
+    "CREATE INDEX claim_order ON claim(order_id);"
+    "CREATE TABLE override("
+    " claim_id TEXT PRIMARY KEY, outcome TEXT NOT NULL, amount INTEGER, note TEXT,"
+    " batch_id INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE decision("
+    " batch_id INTEGER NOT NULL, claim_id TEXT NOT NULL, status TEXT NOT NULL,"
+    " rule TEXT NOT NULL, refund_amount INTEGER,"
+    " PRIMARY KEY(batch_id, claim_id)) WITHOUT ROWID;"
+    "CREATE TABLE refund("
+    " refund_id TEXT NOT NULL, batch_id INTEGER NOT NULL, order_id TEXT NOT NULL,"
+    " claim_id TEXT, buyer_id TEXT NOT NULL, payment_method TEXT NOT NULL,"
+    " amount INTEGER NOT NULL, currency TEXT NOT NULL, queued_on INTEGER NOT NULL,"
+    " submit_on INTEGER NOT NULL, expected_earliest INTEGER NOT NULL,"
+    " expected_latest INTEGER NOT NULL, rule TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'queued',"
+    " PRIMARY KEY(batch_id, refund_id));"
+    "CREATE UNIQUE INDEX refund_in_effect ON refund(refund_id) WHERE status <> 'cancelled';"
+    "CREATE TABLE release("
+    " order_id TEXT NOT NULL, batch_id INTEGER NOT NULL, seller_id TEXT NOT NULL,"
+    " gross INTEGER NOT NULL, fee INTEGER NOT NULL, net INTEGER NOT NULL,"
+    " currency TEXT NOT NULL, released_on INTEGER NOT NULL, rule TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'released',"
+    " PRIMARY KEY(batch_id, order_id));"
+    "CREATE UNIQUE INDEX release_in_effect ON release(order_id) WHERE status <> 'cancelled';"
+    "CREATE TABLE ledger_txn("
+    " id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"             /* capture, release, refund, reversal */
+    " ref TEXT NOT NULL,"              /* order ID, or refund ID */
+    " order_id TEXT NOT NULL, rule TEXT, reverses INTEGER);"
+    "CREATE INDEX ledger_txn_order ON ledger_txn(order_id);"
+    "CREATE TABLE ledger_leg("
+    " txn_id INTEGER NOT NULL, account TEXT NOT NULL, currency TEXT NOT NULL,"
+    " amount INTEGER NOT NULL, PRIMARY KEY(txn_id, account)) WITHOUT ROWID;";
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->handle;
+}
+
+const char *db_errmsg(struct db *db)
+{
+    return sqlite3_errmsg(db->handle);
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+    return sqlite3_exec(db->handle, sql, NULL, NULL, NULL);
+}
+
+static int migrate(struct db *db, char *err, size_t err_size, const char *path)
+{
+    int64_t version = db_query_int(db, "PRAGMA user_version", -1);
+    if (version == DB_SCHEMA_VERSION)
+        return 0;
+    if (version > DB_SCHEMA_VERSION) {
+        snprintf(err, err_size, "%s: schema version %lld is newer than this arbiter (%d)", path,
+                 (long long)version, DB_SCHEMA_VERSION);
+        return EX_DATAERR;
+    }
+    if (version != 0) {
+        snprintf(err, err_size, "%s: unknown schema version %lld", path, (long long)version);
+        return EX_DATAERR;
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION);
+    if (db_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK || db_exec(db, schema_v1) != SQLITE_OK ||
+        db_exec(db, sql) != SQLITE_OK || db_exec(db, "COMMIT") != SQLITE_OK) {
+        snprintf(err, err_size, "%s: cannot create schema: %s", path, db_errmsg(db));
+        db_exec(db, "ROLLBACK");
+        return EX_CANTCREAT;
+    }
+    return 0;
+}
+
+int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size)
+{
+    *out = NULL;
+    if (!create && access(path, F_OK) != 0) {
+        snprintf(err, err_size, "%s: no database (run a batch first)", path);
+        return EX_NOINPUT;
+    }
+    struct db *db = calloc(1, sizeof *db);
+    if (!db) {
+        snprintf(err, err_size, "out of memory");
+        return EX_SOFTWARE;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    mode_t old_mask = umask(077); /* buyers' data: readable by the owner only */
+    int rc = sqlite3_open_v2(path, &db->handle, flags, NULL);
+    umask(old_mask);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_size, "%s: cannot open database: %s", path,
+                 db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+        db_close(db);
+        return EX_CANTCREAT;
+    }
+    sqlite3_extended_result_codes(db->handle, 0);
+    if (db_exec(db, "PRAGMA journal_mode=WAL") != SQLITE_OK) {
+        int code = sqlite3_errcode(db->handle);
+        snprintf(err, err_size, "%s: %s", path,
+                 code == SQLITE_NOTADB ? "not an arbiter database" : db_errmsg(db));
+        db_close(db);
+        return code == SQLITE_BUSY ? EX_TEMPFAIL : code == SQLITE_NOTADB ? EX_DATAERR : EX_IOERR;
+    }
+    db_exec(db, "PRAGMA synchronous=NORMAL");
+    db_exec(db, "PRAGMA foreign_keys=OFF");
+    db_exec(db, "PRAGMA temp_store=FILE");
+    db_exec(db, "PRAGMA cache_size=-65536"); /* 64 MiB page cache */
+    rc = migrate(db, err, err_size, path);
+    if (rc) {
+        db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < STMT_SLOTS; i++)
+        sqlite3_finalize(db->slots[i].stmt);
+    sqlite3_close(db->handle);
+    free(db);
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+    for (size_t probe = 0; probe < STMT_SLOTS; probe++, h = (h + 1) % STMT_SLOTS) {
+        struct stmt_slot *slot = &db->slots[h];
+        if (slot->sql == sql) {
+            sqlite3_reset(slot->stmt);
+            sqlite3_clear_bindings(slot->stmt);
+            return slot->stmt;
+        }
+        if (slot->sql == NULL) {
+            if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt,
+                                   NULL) != SQLITE_OK)
+                return NULL;
+            slot->sql = sql;
+            return slot->stmt;
+        }
+    }
+    return NULL;
+}
+
+int db_exec_stmt(sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+int64_t db_query_int(struct db *db, const char *sql, int64_t fallback)
+{
+    sqlite3_stmt *stmt = db_stmt(db, sql);
+    int64_t v = fallback;
+    if (stmt && sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(stmt, 0);
+    if (stmt)
+        sqlite3_reset(stmt);
+    return v;
+}
+
+void db_bind_text(sqlite3_stmt *stmt, int pos, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(stmt, pos, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(stmt, pos);
+}
+
+void db_bind_int(sqlite3_stmt *stmt, int pos, int64_t v)
+{
+    sqlite3_bind_int64(stmt, pos, v);
+}

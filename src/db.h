@@ -1,0 +1,45 @@
+/* db.h: the state database (SQLite, WAL): opening, the versioned schema,
+ * transactions and a cache of prepared statements. Every statement is
+ * prepared once with bound parameters and reused row after row. */
+#ifndef ARBITER_DB_H
+#define ARBITER_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#define DB_SCHEMA_VERSION 1
+
+struct db;
+
+/* Opens (creating when missing) the database at path and brings its schema
+ * to DB_SCHEMA_VERSION. Returns 0 or a sysexits code with a message in err;
+ * *out is owned by the caller and closed with db_close. */
+int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size);
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+
+/* The statement for `sql`, prepared on first use and reset for reuse.
+ * `sql` must be a string literal: it is cached by its address. The
+ * statement belongs to the db. Returns NULL on a prepare error. */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* Runs a statement that returns no rows (after binding); resets it.
+ * Returns the SQLite result code (SQLITE_DONE on success). */
+int db_exec_stmt(sqlite3_stmt *stmt);
+
+/* Runs SQL text without parameters (schema, PRAGMA, BEGIN/COMMIT). */
+int db_exec(struct db *db, const char *sql);
+
+/* The first column of a one-row query as an integer, or fallback. */
+int64_t db_query_int(struct db *db, const char *sql, int64_t fallback);
+
+const char *db_errmsg(struct db *db);
+
+/* Helpers to bind by position, text given NUL-terminated (NULL binds NULL). */
+void db_bind_text(sqlite3_stmt *stmt, int pos, const char *text);
+void db_bind_int(sqlite3_stmt *stmt, int pos, int64_t v);
+
+#endif

@@ -1,0 +1,635 @@
+/* ingest.c: the row validators of orders, tracking, claims and overrides,
+ * and the cross-row checks against what the database already knows. */
+#include "ingest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+#include "csvfile.h"
+#include "digest.h"
+#include "ids.h"
+#include "ledger.h"
+#include "log.h"
+#include "money.h"
+
+const char *const input_file_names[FILE_COUNT] = {"orders.csv", "tracking.csv", "claims.csv",
+                                                  "overrides.csv"};
+
+#define MAX_COLUMNS 8
+
+struct column {
+    const char *name;
+    bool optional;
+};
+
+enum row_outcome { ROW_ACCEPTED, ROW_DUPLICATE, ROW_REJECTED, ROW_FAILED };
+
+struct reader;
+typedef enum row_outcome (*row_validator)(struct reader *rd, const char **reason);
+
+struct file_kind {
+    struct column columns[MAX_COLUMNS];
+    row_validator validate;
+};
+
+/* The state of one file's read. */
+struct reader {
+    struct batch *b;
+    enum input_file which;
+    const struct file_kind *kind;
+    int map[MAX_COLUMNS];       /* column -> field index, -1 when absent */
+    size_t header_fields;
+    const struct csv_row *row;
+    struct sha256_ctx sha;
+    sqlite3_blob *blob;
+    int blob_offset;
+    int fatal;                  /* a sysexits code that stops the batch */
+};
+
+/* The trimmed text of column i of the current row ("" when absent). */
+static const char *field(const struct reader *rd, int i)
+{
+    return rd->map[i] < 0 ? "" : rd->row->fields[rd->map[i]];
+}
+
+static enum row_outcome reject(const char **reason, const char *code)
+{
+    *reason = code;
+    return ROW_REJECTED;
+}
+
+/* Facts of a stored order that the other files' checks need. */
+struct known_order {
+    day_t placed_on;
+    money_t amount;
+    char currency[4];
+};
+
+/* Looks an order up; 1 found, 0 not found, -1 database error. */
+static int find_order(struct db *db, const char *order_id, struct known_order *o)
+{
+    sqlite3_stmt *s =
+        db_stmt(db, "SELECT placed_on, amount, currency FROM orders WHERE order_id = ?");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, order_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        o->placed_on = (day_t)sqlite3_column_int64(s, 0);
+        o->amount = sqlite3_column_int64(s, 1);
+        snprintf(o->currency, sizeof o->currency, "%s", (const char *)sqlite3_column_text(s, 2));
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Parses a required input date and places it between the order's date and
+ * the batch date. Returns NULL when fine, else the reject reason. */
+static const char *check_date(const char *text, day_t not_before, day_t as_of, day_t *out)
+{
+    if (*text == '\0')
+        return "missing_field";
+    if (!date_parse(text, out))
+        return "bad_date";
+    if (*out > as_of)
+        return "future_date";
+    if (*out < not_before)
+        return "before_order";
+    return NULL;
+}
+
+/* Parses an optional amount in a currency: empty sets *given false. */
+static const char *check_amount(const char *text, const char *currency, money_t limit,
+                                bool *given, money_t *out)
+{
+    *given = *text != '\0';
+    if (!*given)
+        return NULL;
+    if (!money_parse(text, money_currency_exponent(currency), out) || *out <= 0 || *out > limit)
+        return "bad_amount";
+    return NULL;
+}
+
+/* ---- orders.csv ---- */
+
+enum { O_ID, O_BUYER, O_SELLER, O_PLACED, O_AMOUNT, O_CURRENCY, O_METHOD, O_DAYS };
+
+static enum row_outcome validate_order(struct reader *rd, const char **reason)
+{
+    struct batch *b = rd->b;
+    for (int i = O_ID; i <= O_DAYS; i++)
+        if (*field(rd, i) == '\0')
+            return reject(reason, "missing_field");
+    const char *order_id = field(rd, O_ID), *currency = field(rd, O_CURRENCY);
+    if (!ids_is_valid(order_id) || !ids_is_valid(field(rd, O_BUYER)) ||
+        !ids_is_valid(field(rd, O_SELLER)))
+        return reject(reason, "bad_id");
+    day_t placed;
+    if (!date_parse(field(rd, O_PLACED), &placed))
+        return reject(reason, "bad_date");
+    int exponent = money_currency_exponent(currency);
+    if (exponent < 0)
+        return reject(reason, "bad_currency");
+    money_t amount;
+    if (!money_parse(field(rd, O_AMOUNT), exponent, &amount) || amount <= 0)
+        return reject(reason, "bad_amount");
+    if (!config_find_method(b->cfg, field(rd, O_METHOD)))
+        return reject(reason, "bad_payment_method");
+    const char *days_text = field(rd, O_DAYS);
+    int days = 0;
+    for (const char *p = days_text; *p; p++) {
+        if (*p < '0' || *p > '9' || days > 365)
+            return reject(reason, "bad_number");
+        days = days * 10 + (*p - '0');
+    }
+    if (days < 1 || days > 365)
+        return reject(reason, "bad_number");
+    if (placed > b->as_of)
+        return reject(reason, "future_date");
+
+    sqlite3_stmt *ins = db_stmt(
+        b->db, "INSERT OR IGNORE INTO orders(order_id, buyer_id, seller_id, placed_on, amount,"
+               " currency, payment_method, promised_days, promised_by, batch_id)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!ins)
+        return ROW_FAILED;
+    db_bind_text(ins, 1, order_id);
+    db_bind_text(ins, 2, field(rd, O_BUYER));
+    db_bind_text(ins, 3, field(rd, O_SELLER));
+    db_bind_int(ins, 4, placed);
+    db_bind_int(ins, 5, amount);
+    db_bind_text(ins, 6, currency);
+    db_bind_text(ins, 7, field(rd, O_METHOD));
+    db_bind_int(ins, 8, days);
+    db_bind_int(ins, 9, placed + days);
+    db_bind_int(ins, 10, b->id);
+    if (db_exec_stmt(ins) != SQLITE_DONE)
+        return ROW_FAILED;
+    if (sqlite3_changes(db_handle(b->db)) == 1)
+        return ledger_capture(b->db, b->id, order_id, currency, amount) ? ROW_FAILED
+                                                                        : ROW_ACCEPTED;
+    sqlite3_stmt *same = db_stmt(
+        b->db, "SELECT 1 FROM orders WHERE order_id = ? AND buyer_id = ? AND seller_id = ?"
+               " AND placed_on = ? AND amount = ? AND currency = ? AND payment_method = ?"
+               " AND promised_days = ?");
+    if (!same)
+        return ROW_FAILED;
+    db_bind_text(same, 1, order_id);
+    db_bind_text(same, 2, field(rd, O_BUYER));
+    db_bind_text(same, 3, field(rd, O_SELLER));
+    db_bind_int(same, 4, placed);
+    db_bind_int(same, 5, amount);
+    db_bind_text(same, 6, currency);
+    db_bind_text(same, 7, field(rd, O_METHOD));
+    db_bind_int(same, 8, days);
+    int rc = db_exec_stmt(same);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return ROW_FAILED;
+    return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
+}
+
+/* ---- tracking.csv ---- */
+
+enum { T_ORDER, T_EVENT_AT, T_STATUS, T_CARRIER, T_TRACKING };
+
+static enum row_outcome validate_event(struct reader *rd, const char **reason)
+{
+    static const char *const statuses[] = {"shipped", "in_transit", "delivered", "lost",
+                                            "returned"};
+    struct batch *b = rd->b;
+    for (int i = T_ORDER; i <= T_STATUS; i++)
+        if (*field(rd, i) == '\0')
+            return reject(reason, "missing_field");
+    const char *order_id = field(rd, T_ORDER), *status = field(rd, T_STATUS);
+    if (!ids_is_valid(order_id))
+        return reject(reason, "bad_id");
+    day_t event_on;
+    if (!date_parse(field(rd, T_EVENT_AT), &event_on))
+        return reject(reason, "bad_date");
+    size_t s = 0;
+    while (s < 5 && strcmp(status, statuses[s]) != 0)
+        s++;
+    if (s == 5)
+        return reject(reason, "bad_status");
+    struct known_order o;
+    int found = find_order(b->db, order_id, &o);
+    if (found < 0)
+        return ROW_FAILED;
+    if (!found)
+        return reject(reason, "unknown_order");
+    const char *bad = check_date(field(rd, T_EVENT_AT), o.placed_on, b->as_of, &event_on);
+    if (bad)
+        return reject(reason, bad);
+
+    sqlite3_stmt *ins = db_stmt(b->db, "INSERT OR IGNORE INTO event(order_id, event_on, status,"
+                                       " carrier, tracking_number, batch_id)"
+                                       " VALUES (?, ?, ?, ?, ?, ?)");
+    if (!ins)
+        return ROW_FAILED;
+    db_bind_text(ins, 1, order_id);
+    db_bind_int(ins, 2, event_on);
+    db_bind_text(ins, 3, status);
+    db_bind_text(ins, 4, field(rd, T_CARRIER));
+    db_bind_text(ins, 5, field(rd, T_TRACKING));
+    db_bind_int(ins, 6, b->id);
+    if (db_exec_stmt(ins) != SQLITE_DONE)
+        return ROW_FAILED;
+    if (sqlite3_changes(db_handle(b->db)) == 0)
+        return ROW_DUPLICATE;
+    sqlite3_stmt *upd = NULL;
+    if (strcmp(status, "delivered") == 0)
+        upd = db_stmt(b->db, "UPDATE orders SET delivered_on = min(coalesce(delivered_on, ?1), ?1)"
+                             " WHERE order_id = ?2");
+    else if (strcmp(status, "lost") == 0 || strcmp(status, "returned") == 0)
+        upd = db_stmt(b->db, "UPDATE orders SET lost = 1 WHERE order_id = ?2");
+    else
+        return ROW_ACCEPTED;
+    if (!upd)
+        return ROW_FAILED;
+    db_bind_int(upd, 1, event_on);
+    db_bind_text(upd, 2, order_id);
+    return db_exec_stmt(upd) == SQLITE_DONE ? ROW_ACCEPTED : ROW_FAILED;
+}
+
+/* ---- claims.csv ---- */
+
+enum { C_ID, C_ORDER, C_OPENED, C_REASON, C_AMOUNT, C_RESPONSE, C_RESPONDED };
+
+/* Stores a new claim, or merges a repeated row into the stored one. */
+static enum row_outcome store_claim(struct reader *rd, const char **reason, day_t opened,
+                                    bool has_amount, money_t amount, day_t responded)
+{
+    struct batch *b = rd->b;
+    const char *claim_id = field(rd, C_ID), *response = field(rd, C_RESPONSE);
+    bool has_response = *response != '\0';
+    sqlite3_stmt *ins = db_stmt(
+        b->db, "INSERT OR IGNORE INTO claim(claim_id, order_id, opened_on, reason, amount,"
+               " response, responded_on, response_batch, batch_id)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?6 IS NULL THEN NULL ELSE ?8 END, ?8)");
+    if (!ins)
+        return ROW_FAILED;
+    db_bind_text(ins, 1, claim_id);
+    db_bind_text(ins, 2, field(rd, C_ORDER));
+    db_bind_int(ins, 3, opened);
+    db_bind_text(ins, 4, field(rd, C_REASON));
+    if (has_amount)
+        db_bind_int(ins, 5, amount);
+    db_bind_text(ins, 6, has_response ? response : NULL);
+    if (has_response)
+        db_bind_int(ins, 7, responded);
+    db_bind_int(ins, 8, b->id);
+    if (db_exec_stmt(ins) != SQLITE_DONE)
+        return ROW_FAILED;
+    if (sqlite3_changes(db_handle(b->db)) == 1)
+        return ROW_ACCEPTED;
+
+    sqlite3_stmt *old = db_stmt(
+        b->db, "SELECT order_id = ?2 AND opened_on = ?3 AND reason = ?4 AND amount IS ?5,"
+               " response, responded_on, decided_batch IS NOT NULL"
+               " FROM claim WHERE claim_id = ?1");
+    if (!old)
+        return ROW_FAILED;
+    db_bind_text(old, 1, claim_id);
+    db_bind_text(old, 2, field(rd, C_ORDER));
+    db_bind_int(old, 3, opened);
+    db_bind_text(old, 4, field(rd, C_REASON));
+    if (has_amount)
+        db_bind_int(old, 5, amount);
+    if (sqlite3_step(old) != SQLITE_ROW) {
+        sqlite3_reset(old);
+        return ROW_FAILED;
+    }
+    bool same_claim = sqlite3_column_int(old, 0);
+    bool had_response = sqlite3_column_type(old, 1) != SQLITE_NULL;
+    bool same_response =
+        had_response && has_response &&
+        strcmp((const char *)sqlite3_column_text(old, 1), response) == 0 &&
+        sqlite3_column_int64(old, 2) == responded;
+    bool decided = sqlite3_column_int(old, 3);
+    sqlite3_reset(old);
+    if (!same_claim || (had_response && !same_response))
+        return reject(reason, "duplicate_conflict");
+    if (had_response || !has_response || decided)
+        return ROW_DUPLICATE;
+    sqlite3_stmt *upd = db_stmt(b->db, "UPDATE claim SET response = ?, responded_on = ?,"
+                                       " response_batch = ? WHERE claim_id = ?");
+    if (!upd)
+        return ROW_FAILED;
+    db_bind_text(upd, 1, response);
+    db_bind_int(upd, 2, responded);
+    db_bind_int(upd, 3, b->id);
+    db_bind_text(upd, 4, claim_id);
+    return db_exec_stmt(upd) == SQLITE_DONE ? ROW_ACCEPTED : ROW_FAILED;
+}
+
+static enum row_outcome validate_claim(struct reader *rd, const char **reason)
+{
+    struct batch *b = rd->b;
+    for (int i = C_ID; i <= C_REASON; i++)
+        if (*field(rd, i) == '\0')
+            return reject(reason, "missing_field");
+    if (!ids_is_valid(field(rd, C_ID)) || !ids_is_valid(field(rd, C_ORDER)))
+        return reject(reason, "bad_id");
+    day_t opened, responded = 0;
+    if (!date_parse(field(rd, C_OPENED), &opened))
+        return reject(reason, "bad_date");
+    const char *claim_reason = field(rd, C_REASON), *response = field(rd, C_RESPONSE),
+               *responded_text = field(rd, C_RESPONDED);
+    if (strcmp(claim_reason, "not_received") != 0 && strcmp(claim_reason, "not_as_described") != 0)
+        return reject(reason, "bad_reason");
+    if (*response && strcmp(response, "accepted") != 0 && strcmp(response, "rejected") != 0)
+        return reject(reason, "bad_response");
+    if ((*response == '\0') != (*responded_text == '\0'))
+        return reject(reason, "bad_response");
+    if (*responded_text && !date_parse(responded_text, &responded))
+        return reject(reason, "bad_date");
+    struct known_order o;
+    int found = find_order(b->db, field(rd, C_ORDER), &o);
+    if (found < 0)
+        return ROW_FAILED;
+    if (!found)
+        return reject(reason, "unknown_order");
+    const char *bad = check_date(field(rd, C_OPENED), o.placed_on, b->as_of, &opened);
+    if (!bad && *responded_text) {
+        if (responded > b->as_of)
+            bad = "future_date";
+        else if (responded < opened)
+            bad = "bad_response";
+    }
+    bool has_amount;
+    money_t amount = 0;
+    if (!bad)
+        bad = check_amount(field(rd, C_AMOUNT), o.currency, o.amount, &has_amount, &amount);
+    if (bad)
+        return reject(reason, bad);
+    return store_claim(rd, reason, opened, has_amount, amount, responded);
+}
+
+/* ---- overrides.csv ---- */
+
+enum { V_CLAIM, V_OUTCOME, V_AMOUNT, V_NOTE };
+
+static enum row_outcome validate_override(struct reader *rd, const char **reason)
+{
+    struct batch *b = rd->b;
+    const char *claim_id = field(rd, V_CLAIM), *outcome = field(rd, V_OUTCOME);
+    if (*claim_id == '\0' || *outcome == '\0')
+        return reject(reason, "missing_field");
+    if (!ids_is_valid(claim_id))
+        return reject(reason, "bad_id");
+    bool refund = strcmp(outcome, "refund") == 0;
+    if (!refund && strcmp(outcome, "reject") != 0)
+        return reject(reason, "bad_outcome");
+    sqlite3_stmt *q = db_stmt(
+        b->db, "SELECT c.decided_batch IS NOT NULL, o.amount, o.currency FROM claim c"
+               " JOIN orders o ON o.order_id = c.order_id WHERE c.claim_id = ?");
+    if (!q)
+        return ROW_FAILED;
+    db_bind_text(q, 1, claim_id);
+    int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? reject(reason, "unknown_claim") : ROW_FAILED;
+    }
+    bool decided = sqlite3_column_int(q, 0);
+    money_t limit = sqlite3_column_int64(q, 1);
+    char currency[4];
+    snprintf(currency, sizeof currency, "%s", (const char *)sqlite3_column_text(q, 2));
+    sqlite3_reset(q);
+    if (decided)
+        return reject(reason, "claim_decided");
+    bool has_amount = false;
+    money_t amount = 0;
+    if (refund) {
+        const char *bad = check_amount(field(rd, V_AMOUNT), currency, limit, &has_amount, &amount);
+        if (bad)
+            return reject(reason, bad);
+    }
+    sqlite3_stmt *ins = db_stmt(b->db, "INSERT OR IGNORE INTO override(claim_id, outcome, amount,"
+                                       " note, batch_id) VALUES (?, ?, ?, ?, ?)");
+    if (!ins)
+        return ROW_FAILED;
+    db_bind_text(ins, 1, claim_id);
+    db_bind_text(ins, 2, outcome);
+    if (has_amount)
+        db_bind_int(ins, 3, amount);
+    db_bind_text(ins, 4, field(rd, V_NOTE));
+    db_bind_int(ins, 5, b->id);
+    if (db_exec_stmt(ins) != SQLITE_DONE)
+        return ROW_FAILED;
+    if (sqlite3_changes(db_handle(b->db)) == 1)
+        return ROW_ACCEPTED;
+    sqlite3_stmt *same = db_stmt(b->db, "SELECT 1 FROM override WHERE claim_id = ? AND outcome = ?"
+                                        " AND amount IS ? AND note = ?");
+    if (!same)
+        return ROW_FAILED;
+    db_bind_text(same, 1, claim_id);
+    db_bind_text(same, 2, outcome);
+    if (has_amount)
+        db_bind_int(same, 3, amount);
+    db_bind_text(same, 4, field(rd, V_NOTE));
+    rc = db_exec_stmt(same);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return ROW_FAILED;
+    return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
+}
+
+static const struct file_kind kinds[FILE_COUNT] = {
+    [FILE_ORDERS] = {{{"order_id"}, {"buyer_id"}, {"seller_id"}, {"placed_at"}, {"amount"},
+                      {"currency"}, {"payment_method"}, {"promised_days"}},
+                     validate_order},
+    [FILE_TRACKING] = {{{"order_id"}, {"event_at"}, {"status"}, {"carrier", true},
+                        {"tracking_number", true}},
+                       validate_event},
+    [FILE_CLAIMS] = {{{"claim_id"}, {"order_id"}, {"opened_at"}, {"reason"}, {"amount"},
+                      {"seller_response"}, {"responded_at"}},
+                     validate_claim},
+    [FILE_OVERRIDES] = {{{"claim_id"}, {"outcome"}, {"amount"}, {"note"}}, validate_override},
+};
+
+/* Maps the header's columns; a required column missing fails the batch. */
+static int read_header(struct reader *rd, const struct csv_row *row)
+{
+    const char *name = input_file_names[rd->which];
+    rd->header_fields = row->n_fields;
+    size_t known = 0;
+    for (int i = 0; i < MAX_COLUMNS && rd->kind->columns[i].name; i++) {
+        rd->map[i] = -1;
+        for (size_t f = 0; f < row->n_fields; f++)
+            if (strcmp(row->fields[f], rd->kind->columns[i].name) == 0) {
+                rd->map[i] = (int)f;
+                known++;
+                break;
+            }
+        if (rd->map[i] < 0 && !rd->kind->columns[i].optional) {
+            snprintf(rd->b->err, sizeof rd->b->err, "%s: row 1: missing column '%s'", name,
+                     rd->kind->columns[i].name);
+            return EX_DATAERR;
+        }
+    }
+    if (known < row->n_fields)
+        log_warn("%s: %zu unknown column(s) ignored", name, row->n_fields - known);
+    return 0;
+}
+
+static int record_reject(struct reader *rd, const char *reason)
+{
+    sqlite3_stmt *s = db_stmt(rd->b->db, "INSERT INTO reject(batch_id, file_no, row, reason, raw)"
+                                         " VALUES (?, ?, ?, ?, ?)");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, rd->b->id);
+    db_bind_int(s, 2, rd->which);
+    db_bind_int(s, 3, rd->row->row_no);
+    db_bind_text(s, 4, reason);
+    db_bind_text(s, 5, rd->row->raw);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static int on_row(void *ctx, const struct csv_row *row)
+{
+    struct reader *rd = ctx;
+    rd->row = row;
+    if (row->row_no == 1)
+        return read_header(rd, row);
+    struct file_stats *st = &rd->b->files[rd->which];
+    st->rows++;
+    const char *reason = NULL;
+    enum row_outcome outcome;
+    if (row->n_fields != rd->header_fields)
+        outcome = reject(&reason, "bad_row");
+    else if (row->too_long)
+        outcome = reject(&reason, "field_too_long");
+    else if (row->bad_encoding)
+        outcome = reject(&reason, "bad_encoding");
+    else
+        outcome = rd->kind->validate(rd, &reason);
+    switch (outcome) {
+    case ROW_ACCEPTED:
+        st->accepted++;
+        return 0;
+    case ROW_DUPLICATE:
+        st->duplicates++;
+        return 0;
+    case ROW_REJECTED:
+        st->rejected++;
+        if (record_reject(rd, reason) == 0)
+            return 0;
+        break;
+    case ROW_FAILED:
+        break;
+    }
+    snprintf(rd->b->err, sizeof rd->b->err, "%s: row %ld: database error: %s",
+             input_file_names[rd->which], row->row_no, db_errmsg(rd->b->db));
+    return EX_SOFTWARE;
+}
+
+/* Checksums the bytes and copies them into the stored file's blob. */
+static int on_bytes(void *ctx, const void *bytes, size_t len)
+{
+    struct reader *rd = ctx;
+    sha256_update(&rd->sha, len, bytes);
+    if (rd->blob) {
+        if (sqlite3_blob_write(rd->blob, bytes, (int)len, rd->blob_offset) != SQLITE_OK) {
+            snprintf(rd->b->err, sizeof rd->b->err, "%s: cannot store the file: %s",
+                     input_file_names[rd->which], db_errmsg(rd->b->db));
+            return EX_IOERR;
+        }
+        rd->blob_offset += (int)len;
+    }
+    return 0;
+}
+
+/* Creates the file's row with a blob of the file's size to stream into. */
+static int open_file_blob(struct reader *rd, FILE *in)
+{
+    struct batch *b = rd->b;
+    struct stat st;
+    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 0x7fffffff) {
+        snprintf(b->err, sizeof b->err, "%s: not a regular file under 2 GiB",
+                 input_file_names[rd->which]);
+        return EX_NOINPUT;
+    }
+    sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch_file(batch_id, file_no, present, sha256,"
+                                     " content) VALUES (?, ?, 1, '', zeroblob(?))");
+    if (!s)
+        return EX_SOFTWARE;
+    db_bind_int(s, 1, b->id);
+    db_bind_int(s, 2, rd->which);
+    db_bind_int(s, 3, st.st_size);
+    if (db_exec_stmt(s) != SQLITE_DONE)
+        return EX_IOERR;
+    if (st.st_size > 0 &&
+        sqlite3_blob_open(db_handle(b->db), "main", "batch_file", "content",
+                          sqlite3_last_insert_rowid(db_handle(b->db)), 1, &rd->blob) != SQLITE_OK)
+        return EX_IOERR;
+    return 0;
+}
+
+static int save_stats(struct batch *b, enum input_file which, bool present)
+{
+    struct file_stats *st = &b->files[which];
+    sqlite3_stmt *s = db_stmt(
+        b->db, "INSERT INTO batch_file(batch_id, file_no, present, sha256, rows, accepted,"
+               " duplicates, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+               " ON CONFLICT(batch_id, file_no) DO UPDATE SET sha256 = ?4, rows = ?5,"
+               " accepted = ?6, duplicates = ?7, rejected = ?8");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, b->id);
+    db_bind_int(s, 2, which);
+    db_bind_int(s, 3, present);
+    db_bind_text(s, 4, st->sha256);
+    db_bind_int(s, 5, st->rows);
+    db_bind_int(s, 6, st->accepted);
+    db_bind_int(s, 7, st->duplicates);
+    db_bind_int(s, 8, st->rejected);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+int ingest_file(struct batch *b, enum input_file which, FILE *in)
+{
+    struct reader rd = {.b = b, .which = which, .kind = &kinds[which]};
+    struct file_stats *st = &b->files[which];
+    const char *name = input_file_names[which];
+    sha256_init(&rd.sha);
+    st->present = in != NULL;
+    int rc = 0;
+    if (in) {
+        rc = open_file_blob(&rd, in);
+        if (rc == EX_IOERR || rc == EX_SOFTWARE)
+            snprintf(b->err, sizeof b->err, "%s: cannot store the file: %s", name,
+                     db_errmsg(b->db));
+        if (rc == 0) {
+            rc = csvfile_read(in, on_row, on_bytes, &rd);
+            if (rc < 0) {
+                snprintf(b->err, sizeof b->err, "%s: read error: %s", name, strerror(errno));
+                rc = EX_IOERR;
+            } else if (rc == 0 && rd.header_fields == 0) {
+                snprintf(b->err, sizeof b->err, "%s: no header row", name);
+                rc = EX_DATAERR;
+            }
+        }
+        if (rd.blob)
+            sqlite3_blob_close(rd.blob);
+    }
+    if (rc)
+        return rc;
+    digest_hex(&rd.sha, st->sha256);
+    if (save_stats(b, which, in != NULL)) {
+        snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
+        return EX_SOFTWARE;
+    }
+    log_info("%s: %ld rows = %ld accepted + %ld duplicates + %ld rejected", name, st->rows,
+             st->accepted, st->duplicates, st->rejected);
+    return 0;
+}
+
+bool ingest_too_many_rejects(const struct batch *b, enum input_file which)
+{
+    const struct file_stats *st = &b->files[which];
+    return st->rejected > 10 && (double)st->rejected > b->cfg->max_reject_rate * (double)st->rows;
+}

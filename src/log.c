@@ -1,0 +1,92 @@
+/* log.c: timestamped or terminal-friendly log lines on stderr. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static bool quiet_mode, on_terminal;
+static struct timespec started, phase_started;
+static const char *current_phase = "";
+
+void log_init(bool quiet)
+{
+    quiet_mode = quiet;
+    on_terminal = isatty(STDERR_FILENO);
+    clock_gettime(CLOCK_MONOTONIC, &started);
+}
+
+static double since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+double log_elapsed(void)
+{
+    return since(&started);
+}
+
+static void emit(const char *level, const char *fmt, va_list ap)
+{
+    if (on_terminal) {
+        fprintf(stderr, "arbiter: %s%s", level, *level ? ": " : "");
+    } else {
+        char stamp[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(stderr, "%s arbiter[%ld] %s: ", stamp, (long)getpid(), *level ? level : "info");
+    }
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void log_info(const char *fmt, ...)
+{
+    if (quiet_mode)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit("", fmt, ap);
+    va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit("warning", fmt, ap);
+    va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit("error", fmt, ap);
+    va_end(ap);
+}
+
+void log_phase_begin(const char *phase)
+{
+    current_phase = phase;
+    clock_gettime(CLOCK_MONOTONIC, &phase_started);
+    if (on_terminal && !quiet_mode)
+        fprintf(stderr, "arbiter: %s...\n", phase);
+}
+
+void log_phase_end(const char *fmt, ...)
+{
+    if (quiet_mode)
+        return;
+    char detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    log_info("phase %s: %s (%.3f s)", current_phase, detail, since(&phase_started));
+}

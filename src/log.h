@@ -1,0 +1,22 @@
+/* log.h: the operator's log on stderr. On a terminal it shows progress;
+ * otherwise each line carries a UTC timestamp for cron mail and log files.
+ * --quiet keeps only warnings and errors. */
+#ifndef ARBITER_LOG_H
+#define ARBITER_LOG_H
+
+#include <stdbool.h>
+
+void log_init(bool quiet);
+
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Marks the start of a phase; log_phase_end reports its duration. */
+void log_phase_begin(const char *phase);
+void log_phase_end(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Seconds since the program started (monotonic clock). */
+double log_elapsed(void);
+
+#endif

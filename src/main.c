@@ -1,0 +1,30 @@
+/* main.c: arbiter's entry point: finds the command and runs it. */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+#include "log.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        cli_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EX_USAGE : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("arbiter %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    const struct command *cmd = cli_find(argv[1]);
+    if (!cmd) {
+        fprintf(stderr, "arbiter: unknown command '%s' (see 'arbiter --help')\n", argv[1]);
+        return EX_USAGE;
+    }
+    struct options opts;
+    int rc = cli_parse(cmd, argc - 1, argv + 1, &opts);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    log_init(opts.quiet);
+    return cmd->exec(&opts);
+}

@@ -1,0 +1,177 @@
+/* report.c: query-to-CSV writers for the outputs of SPEC §6. Each output
+ * is one SQL query whose columns are formatted by a one-letter type:
+ * s text, d date (day number), m money in the row's currency. */
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+#include "csvfile.h"
+#include "date.h"
+#include "money.h"
+
+struct csv_output {
+    const char *name;
+    const char *header;
+    const char *sql;      /* one parameter: the batch id */
+    const char *types;    /* one letter per column */
+    int currency_col;     /* column holding the currency, for 'm' */
+};
+
+static const struct csv_output decisions = {
+    "decisions.csv", "claim_id,order_id,reason,status,rule,refund_amount,currency,decided_on",
+    "SELECT d.claim_id, c.order_id, c.reason, d.status, d.rule, d.refund_amount, o.currency,"
+    " CASE WHEN d.status IN ('REFUND', 'REJECTED') THEN b.as_of END"
+    " FROM decision d JOIN claim c ON c.claim_id = d.claim_id"
+    " JOIN orders o ON o.order_id = c.order_id JOIN batch b ON b.id = d.batch_id"
+    " WHERE d.batch_id = ? ORDER BY d.claim_id",
+    "sssssmsd", 6};
+
+static const struct csv_output refunds = {
+    "refunds.csv",
+    "refund_id,order_id,claim_id,buyer_id,payment_method,amount,currency,queued_on,submit_on,"
+    "expected_earliest,expected_latest,rule",
+    "SELECT refund_id, order_id, claim_id, buyer_id, payment_method, amount, currency,"
+    " queued_on, submit_on, expected_earliest, expected_latest, rule FROM refund"
+    " WHERE batch_id = ? ORDER BY expected_latest, payment_method, refund_id",
+    "sssssmsdddds", 6};
+
+static const struct csv_output releases = {
+    "releases.csv", "order_id,seller_id,gross,fee,net,currency,released_on,rule",
+    "SELECT order_id, seller_id, gross, fee, net, currency, released_on, rule FROM release"
+    " WHERE batch_id = ? ORDER BY order_id",
+    "ssmmmsds", 5};
+
+static const struct csv_output rejects = {
+    "rejects.csv", "file,row,reason,raw",
+    "SELECT CASE file_no WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv'"
+    " WHEN 2 THEN 'claims.csv' ELSE 'overrides.csv' END, row, reason, raw FROM reject"
+    " WHERE batch_id = ? ORDER BY file_no, row",
+    "ssss", -1};
+
+int report_make_dirs(const char *dir)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return -1;
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0750) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(path, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int report_open_file(const char *dir, const char *name, FILE **out, char *err, size_t err_size)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    *out = fopen(tmp, "w");
+    if (!*out) {
+        snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    return 0;
+}
+
+int report_commit_file(FILE *f, const char *dir, const char *name, char *err, size_t err_size)
+{
+    char tmp[4200], final[4200];
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    bool failed = fflush(f) != 0 || ferror(f);
+    int saved = errno;
+    if (fclose(f) != 0 && !failed) {
+        failed = true;
+        saved = errno;
+    }
+    if (failed) {
+        snprintf(err, err_size, "%s: write error: %s", tmp, strerror(saved));
+        remove(tmp);
+        return EX_IOERR;
+    }
+    if (rename(tmp, final) != 0) {
+        snprintf(err, err_size, "%s: cannot rename into place: %s", final, strerror(errno));
+        remove(tmp);
+        return EX_CANTCREAT;
+    }
+    return 0;
+}
+
+static int write_output(struct db *db, int64_t batch_id, const char *dir,
+                        const struct csv_output *out, char *err, size_t err_size)
+{
+    FILE *f;
+    int rc = report_open_file(dir, out->name, &f, err, err_size);
+    if (rc)
+        return rc;
+    fprintf(f, "%s\n", out->header);
+    sqlite3_stmt *s = db_stmt(db, out->sql);
+    if (!s) {
+        snprintf(err, err_size, "%s: query error: %s", out->name, db_errmsg(db));
+        fclose(f);
+        return EX_SOFTWARE;
+    }
+    db_bind_int(s, 1, batch_id);
+    size_t n = strlen(out->types);
+    const char *fields[16];
+    char buffers[16][MONEY_TEXT_SIZE];
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int exponent = out->currency_col >= 0
+                           ? money_currency_exponent((const char *)sqlite3_column_text(s, out->currency_col))
+                           : 0;
+        for (size_t i = 0; i < n; i++) {
+            int col = (int)i;
+            if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+                fields[i] = "";
+            } else if (out->types[i] == 'd') {
+                date_format((day_t)sqlite3_column_int64(s, col), buffers[i]);
+                fields[i] = buffers[i];
+            } else if (out->types[i] == 'm') {
+                fields[i] = money_format(sqlite3_column_int64(s, col), exponent, buffers[i]);
+            } else {
+                fields[i] = (const char *)sqlite3_column_text(s, col);
+            }
+        }
+        csvfile_write_row(f, fields, n);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, err_size, "%s: query error: %s", out->name, db_errmsg(db));
+        fclose(f);
+        return EX_SOFTWARE;
+    }
+    return report_commit_file(f, dir, out->name, err, err_size);
+}
+
+int report_write_rejects(struct db *db, int64_t batch_id, const char *dir, char *err,
+                         size_t err_size)
+{
+    if (report_make_dirs(dir) != 0) {
+        snprintf(err, err_size, "%s: cannot create folder: %s", dir, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    return write_output(db, batch_id, dir, &rejects, err, err_size);
+}
+
+int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *err,
+                      size_t err_size)
+{
+    const struct csv_output *outputs[] = {&decisions, &refunds, &releases, &rejects};
+    if (report_make_dirs(dir) != 0) {
+        snprintf(err, err_size, "%s: cannot create folder: %s", dir, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        int rc = write_output(db, batch_id, dir, outputs[i], err, err_size);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,32 @@
+/* report.h: the CSV outputs of SPEC §6 (decisions, refunds, releases,
+ * rejects, adjustments), written from the database alone so that
+ * `arbiter report` rewrites them byte for byte. */
+#ifndef ARBITER_REPORT_H
+#define ARBITER_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+
+/* Writes every CSV of batch `batch_id` into dir (which must exist), each
+ * through a temporary name renamed into place. Returns 0 or a sysexits
+ * code with a message in err. */
+int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *err,
+                      size_t err_size);
+
+/* Writes only rejects.csv (for a failed batch, before its rollback). */
+int report_write_rejects(struct db *db, int64_t batch_id, const char *dir, char *err,
+                         size_t err_size);
+
+/* Creates dir and its parents (mode 0750 before umask). 0 or -1. */
+int report_make_dirs(const char *dir);
+
+/* Opens `<dir>/<name>.tmp` for writing; report_commit_file closes it and
+ * renames it to `<dir>/<name>`. Both return 0 or a sysexits code with a
+ * message in err. */
+int report_open_file(const char *dir, const char *name, FILE **out, char *err, size_t err_size);
+int report_commit_file(FILE *f, const char *dir, const char *name, char *err, size_t err_size);
+
+#endif

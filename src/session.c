@@ -1,0 +1,72 @@
+/* session.c: the common setup of the commands. */
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "lock.h"
+#include "log.h"
+
+int session_open(struct session *s, const struct options *opts, unsigned needs)
+{
+    char err[1024];
+    memset(s, 0, sizeof *s);
+    s->lock_fd = -1;
+    config_defaults(&s->cfg);
+    int rc = 0;
+    if (needs & NEED_CONFIG) {
+        if (opts->config_path)
+            rc = config_load(&s->cfg, opts->config_path, err, sizeof err);
+        if (rc == 0 && s->cfg.holidays_path[0])
+            rc = calendar_load(&s->cal, s->cfg.holidays_path, err, sizeof err);
+    }
+    if (rc == 0 && (needs & NEED_LOCK)) {
+        s->lock_fd = lock_acquire(opts->db_path, &rc, err, sizeof err);
+        if (s->lock_fd >= 0)
+            rc = 0;
+    }
+    if (rc == 0)
+        rc = db_open(opts->db_path, needs & NEED_CREATE_DB, &s->db, err, sizeof err);
+    if (rc) {
+        log_error("%s", err);
+        session_close(s);
+    }
+    return rc;
+}
+
+void session_close(struct session *s)
+{
+    db_close(s->db);
+    s->db = NULL;
+    calendar_free(&s->cal);
+    lock_release(s->lock_fd);
+    s->lock_fd = -1;
+}
+
+int64_t session_find_batch(struct session *s, day_t as_of, int revision, int *revision_out)
+{
+    sqlite3_stmt *q = db_stmt(s->db, "SELECT id, revision FROM batch WHERE as_of = ?1"
+                                     " AND finished_at IS NOT NULL"
+                                     " AND (revision = ?2 OR (?2 = 0 AND in_effect = 1))");
+    if (!q)
+        return 0;
+    db_bind_int(q, 1, as_of);
+    db_bind_int(q, 2, revision);
+    int64_t id = 0;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        id = sqlite3_column_int64(q, 0);
+        if (revision_out)
+            *revision_out = sqlite3_column_int(q, 1);
+    }
+    sqlite3_reset(q);
+    return id;
+}
+
+void session_report_dir(const struct options *opts, day_t as_of, int revision, char *buf,
+                        size_t size)
+{
+    char date[DATE_TEXT_SIZE];
+    date_format(as_of, date);
+    snprintf(buf, size, "%s/%s/r%d", opts->reports_dir, date, revision);
+}

@@ -1,0 +1,39 @@
+/* session.h: what every command sets up from the common options: the
+ * configuration, the holiday calendar, the process lock and the database. */
+#ifndef ARBITER_SESSION_H
+#define ARBITER_SESSION_H
+
+#include <stdbool.h>
+
+#include "calendar.h"
+#include "cli.h"
+#include "config.h"
+#include "db.h"
+
+struct session {
+    struct config cfg;
+    struct calendar cal;
+    struct db *db;
+    int lock_fd;
+};
+
+enum session_needs {
+    NEED_CONFIG = 1 << 0,    /* configuration and calendar */
+    NEED_LOCK = 1 << 1,      /* exclusive: this process changes the database */
+    NEED_CREATE_DB = 1 << 2, /* create the database when it does not exist */
+};
+
+/* Sets up what `needs` asks for. Returns 0, or a sysexits code after
+ * logging a one-line message. session_close undoes whatever was done. */
+int session_open(struct session *s, const struct options *opts, unsigned needs);
+void session_close(struct session *s);
+
+/* The id of batch as_of's revision (0: the one in effect), or 0 if none.
+ * *revision receives its revision number. */
+int64_t session_find_batch(struct session *s, day_t as_of, int revision, int *revision_out);
+
+/* `<reports>/<D>/r<k>` into buf. */
+void session_report_dir(const struct options *opts, day_t as_of, int revision, char *buf,
+                        size_t size);
+
+#endif
