@@ -1,0 +1,40 @@
+/* config.h: the run configuration (SPEC §8): protection windows, fee,
+ * reject threshold, holiday calendar path and refund timelines. */
+#ifndef ARBITER_CONFIG_H
+#define ARBITER_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_MAX_METHODS 32
+#define CONFIG_METHOD_SIZE 65
+
+struct refund_timeline {
+    char method[CONFIG_METHOD_SIZE];
+    int min_days;
+    int max_days;
+};
+
+struct config {
+    int protection_days;
+    int seller_response_days;
+    int auto_refund_days;
+    int fee_bps;
+    double max_reject_rate; /* a ratio of row counts, never money */
+    char holidays_path[4096]; /* resolved; empty: weekends only */
+    size_t n_methods;
+    struct refund_timeline methods[CONFIG_MAX_METHODS];
+};
+
+/* Fills cfg with the built-in defaults (the values of data/arbiter.conf,
+ * without a holiday calendar). */
+void config_defaults(struct config *cfg);
+
+/* Reads a configuration file over the defaults already in cfg. Returns 0,
+ * or a sysexits code (64 bad key or value, 66 unreadable file) with a
+ * one-line message naming the file and line in err. */
+int config_load(struct config *cfg, const char *path, char *err, size_t err_size);
+
+/* The timeline of a payment method, or NULL when it is not configured. */
+const struct refund_timeline *config_find_method(const struct config *cfg, const char *method);
+
+#endif
