@@ -86,6 +86,12 @@ static const char schema_v1[] =
     " status TEXT NOT NULL DEFAULT 'released',"
     " PRIMARY KEY(batch_id, order_id));"
     "CREATE UNIQUE INDEX release_in_effect ON release(order_id) WHERE status <> 'cancelled';"
+    "CREATE TABLE adjustment("          /* what a rerun changed (SPEC section 6) */
+    " batch_id INTEGER NOT NULL,"       /* the rerun revision of D that lists it */
+    " action TEXT NOT NULL,"            /* add, cancel */
+    " kind TEXT NOT NULL,"              /* capture, refund, release */
+    " id TEXT NOT NULL, order_id TEXT NOT NULL, amount INTEGER NOT NULL,"
+    " currency TEXT NOT NULL, as_of INTEGER NOT NULL);" /* the batch it belongs to */
     "CREATE TABLE ledger_txn("
     " id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL,"
     " kind TEXT NOT NULL,"             /* capture, release, refund, reversal */
