@@ -1,0 +1,131 @@
+#!/bin/sh
+# e2e-cli.sh: the command line end to end: help and version, usage errors
+# (64), configuration errors (64/66), idempotent nightly runs, report
+# rewrites, the busy database (75), status and verify, and databases that
+# are not arbiter's.
+. "$SRCDIR/tests/lib.sh"
+
+night=$WORK/in/2026-03-10
+mkdir -p "$night"
+cat >"$night/orders.csv" <<'CSV'
+order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days
+O-1,B1,S1,2026-03-01,100.00,USD,paypal,10
+O-2,B2,S2,2026-03-02,250,JPY,alipay,3
+CSV
+printf 'order_id,event_at,status\nO-2,2026-03-03,lost\n' >"$night/tracking.csv"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n' >"$night/claims.csv"
+
+check_exit 0 "--help" -- "$ARBITER" --help
+check_grep 'arbiter COMMAND' "$WORK/out" "usage on stdout"
+check_exit 0 "run --help" -- "$ARBITER" run --help
+check_grep 'as-of' "$WORK/out" "run usage names its options"
+check_exit 0 "--version" -- "$ARBITER" --version
+check_grep '^arbiter [0-9]' "$WORK/out" "version printed"
+check_exit 64 "no command" -- "$ARBITER"
+check_exit 64 "unknown command" -- "$ARBITER" frobnicate
+check_grep "unknown command 'frobnicate'" "$WORK/err" "unknown command named"
+check_exit 64 "unknown option" -- arb run --bogus
+check_grep "unknown option '--bogus'" "$WORK/err" "unknown option named"
+check_exit 64 "malformed --as-of" -- arb run --as-of 2026-02-30 --in "$night"
+check_grep "as-of '2026-02-30'" "$WORK/err" "bad date named"
+check_exit 64 "option of another command" -- arb status --as-of 2026-03-10
+check_exit 64 "report needs --as-of" -- arb report
+check_exit 64 "bad --revision" -- arb report --as-of 2026-03-10 --revision x
+check_exit 64 "option without value" -- "$ARBITER" run --db
+[ ! -f "$WORK/arbiter.db" ] || fail "usage errors created a database"
+
+printf '[protection]\nprotection_days = 15\nbogus_key = 3\n' >"$WORK/bad.conf"
+check_exit 64 "unknown configuration key" -- arb run --as-of 2026-03-10 --in "$night" --config "$WORK/bad.conf"
+check_grep "bad.conf:3: unknown key 'bogus_key'" "$WORK/err" "config error names file and line"
+printf '[refund_timeline]\npaypal = 9,3\n' >"$WORK/bad.conf"
+check_exit 64 "timeline min > max" -- arb run --as-of 2026-03-10 --in "$night" --config "$WORK/bad.conf"
+check_grep "bad.conf:2: bad value" "$WORK/err" "bad value named"
+check_exit 66 "missing configuration" -- arb run --as-of 2026-03-10 --in "$night" --config "$WORK/none.conf"
+printf '[calendar]\nholidays = hol.csv\n' >"$WORK/hol.conf"
+printf 'date,name\n2026-03-11,ok\n2026-13-01,bad\n' >"$WORK/hol.csv"
+check_exit 64 "malformed holiday calendar" -- arb run --as-of 2026-03-10 --in "$night" --config "$WORK/hol.conf"
+check_grep "hol.csv: row 3: bad date" "$WORK/err" "calendar error names file and row"
+rm "$WORK/hol.csv"
+check_exit 66 "missing holiday calendar" -- arb run --as-of 2026-03-10 --in "$night" --config "$WORK/hol.conf"
+[ ! -f "$WORK/arbiter.db" ] || fail "configuration errors created a database"
+
+# A night, then the same night again: identical inputs are a no-op that
+# rewrites missing reports; different inputs are refused; earlier dates too.
+check_exit 0 "first night" -- arb run --as-of 2026-03-10 --in "$night"
+r=$WORK/reports/2026-03-10/r1
+cp "$r/refunds.csv" "$WORK/refunds.first"
+before=$(db_digest)
+rm "$r/refunds.csv"
+check_exit 0 "same night, identical inputs" -- arb run --as-of 2026-03-10 --in "$night"
+[ "$(db_digest)" = "$before" ] || fail "identical rerun changed the database"
+cmp -s "$r/refunds.csv" "$WORK/refunds.first" || fail "missing report not rewritten identically"
+printf 'O-3,B3,S3,2026-03-05,1.00,USD,paypal,5\n' >>"$night/orders.csv"
+check_exit 65 "same night, different inputs" -- arb run --as-of 2026-03-10 --in "$night"
+check_grep "not after the latest committed batch 2026-03-10" "$WORK/err" "refusal explained"
+check_exit 65 "an earlier night" -- arb run --as-of 2026-03-09 --in "$night"
+[ "$(db_digest)" = "$before" ] || fail "refused runs changed the database"
+
+# report rewrites the CSVs byte for byte and the workbook.
+for f in decisions refunds releases rejects; do cp "$r/$f.csv" "$WORK/$f.kept"; done
+rm -r "$r"
+check_exit 0 "report rebuilds a batch" -- arb report --as-of 2026-03-10
+for f in decisions refunds releases rejects; do
+    cmp -s "$r/$f.csv" "$WORK/$f.kept" || fail "report: $f.csv differs from the run's"
+done
+[ -s "$r/arbiter-2026-03-10-r1.xlsx" ] || fail "report: workbook not written"
+check_exit 65 "report of an unknown batch" -- arb report --as-of 2026-01-01
+check_exit 65 "report of an unknown revision" -- arb report --as-of 2026-03-10 --revision 7
+
+# The lost JPY order is refunded by rule 18 on a Tuesday: alipay 3..5 days.
+check_grep '^RF-O-2,O-2,,B2,alipay,250,JPY,2026-03-10,2026-03-10,2026-03-13,2026-03-17,LOST_REFUND$' \
+    "$r/refunds.csv" "lost order refunded"
+
+check_exit 0 "status" -- arb status
+check_grep '^batch as_of=2026-03-10 revision=1 in_effect=yes' "$WORK/out" "status lists the batch"
+check_grep '^escrow currency=USD open_orders=1 amount=100.00$' "$WORK/out" "status shows escrow held"
+check_grep '^refunds payment_method=alipay currency=JPY count=1 amount=250$' "$WORK/out" "status shows refunds"
+check_exit 0 "verify" -- arb verify
+check_grep '^verify: ok$' "$WORK/out" "verify ok"
+
+# A ledger that no longer balances is reported with the order, exit 1.
+cp "$WORK/arbiter.db" "$WORK/broken.db"
+sqlite3 "$WORK/broken.db" "UPDATE ledger_leg SET amount = amount + 1 WHERE account = 'escrow' AND amount = 10000"
+check_exit 1 "verify finds a broken ledger" -- "$ARBITER" verify --db "$WORK/broken.db"
+check_grep 'BROKEN transaction legs do not sum to zero: O-1' "$WORK/out" "broken posting named"
+check_grep 'BROKEN escrow balance differs from the open orders: USD' "$WORK/out" "escrow mismatch named"
+
+# A second process while a batch holds the lock: exit 75 at once, naming it.
+mkdir -p "$WORK/in/2026-03-11"
+cp "$night/tracking.csv" "$night/claims.csv" "$WORK/in/2026-03-11/"
+head -1 "$night/orders.csv" >"$WORK/in/2026-03-11/orders.csv"
+python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+f.truncate(0); f.write("arbiter pid 4242 started at 2026-03-11T03:00:00Z\n"); f.flush()
+open(sys.argv[2], "w").close()
+time.sleep(5)
+' "$WORK/arbiter.db.lock" "$WORK/locked" &
+holder=$!
+i=0
+while [ ! -f "$WORK/locked" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+before=$(db_digest)
+check_exit 75 "database busy" -- arb run --as-of 2026-03-11 --in "$WORK/in/2026-03-11"
+check_grep 'database busy: arbiter pid 4242 started at 2026-03-11T03:00:00Z' "$WORK/err" "busy names the running process"
+[ "$(db_digest)" = "$before" ] || fail "busy run changed the database"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+check_exit 0 "the next run after the holder is gone" -- arb run --as-of 2026-03-11 --in "$WORK/in/2026-03-11"
+
+# Files that are not arbiter databases.
+printf 'this is not a database, just text that goes on for a while....\n%.0s' $(seq 1 200) >"$WORK/text.db"
+check_exit 65 "not a database" -- "$ARBITER" status --db "$WORK/text.db"
+check_grep 'not an arbiter database' "$WORK/err" "not-a-database message"
+cp "$WORK/arbiter.db" "$WORK/future.db"
+sqlite3 "$WORK/future.db" "PRAGMA user_version = 99"
+check_exit 65 "newer schema" -- "$ARBITER" status --db "$WORK/future.db"
+check_grep 'schema version 99 is newer' "$WORK/err" "newer schema message"
+check_exit 66 "status without a database" -- "$ARBITER" status --db "$WORK/none.db"
+[ ! -f "$WORK/none.db" ] || fail "status created a database"
+
+finish

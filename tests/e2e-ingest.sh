@@ -1,0 +1,193 @@
+#!/bin/sh
+# e2e-ingest.sh: ingestion end to end on real files: one night with a row
+# for every reject reason (expected rejects.csv written by hand from SPEC
+# section 2), the duplicate and upsert rules, the reject threshold (exit 65,
+# failed/rejects.csv, database unchanged), missing files (exit 66) and
+# missing columns (exit 65).
+. "$SRCDIR/tests/lib.sh"
+
+night=$WORK/in/2026-03-10
+mkdir -p "$night"
+printf '[ingest]\nmax_reject_rate = 1\n' >"$WORK/lenient.conf"
+long=$(printf 'B%.0s' $(seq 1 1025))
+
+# orders.csv: BOM, CRLF, an extra column, a quoted multi-line field, a blank line.
+{
+    printf '\357\273\277order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days,note\r\n'
+    printf 'O-1,B1,S1,2026-03-01,100.00,USD,paypal,10,\r\n'
+    printf 'O-2,B2,S2,2026-03-02T23:30:00-05:00,5000,JPY,card_credit,7,"multi\r\nline, note"\r\n'
+    printf 'O-3, B3 ,S3,2026-03-05,1.234,KWD,alipay,5,\r\n'
+    printf 'O-1,B1,S1,2026-03-01,100.00,USD,paypal,10,again\r\n'
+    printf 'O-1,B1,S1,2026-03-01,100.01,USD,paypal,10,\r\n'
+    printf 'bad id!,B1,S1,2026-03-01,1.00,USD,paypal,10,\r\n'
+    printf 'O-4,B1,S1,2026-02-30,1.00,USD,paypal,10,\r\n'
+    printf 'O-5,B1,S1,2026-03-01,12.345,USD,paypal,10,\r\n'
+    printf 'O-6,B1,S1,2026-03-01,1.00,usd,paypal,10,\r\n'
+    printf 'O-7,B1,S1,2026-03-01,1.00,USD,crypto,10,\r\n'
+    printf 'O-8,B1,S1,2026-03-01,1.00,USD,paypal,366,\r\n'
+    printf 'O-9,,S1,2026-03-01,1.00,USD,paypal,10,\r\n'
+    printf 'O-10,B1,S1,2026-03-10T23:00:00-02:00,1.00,USD,paypal,10,\r\n'
+    printf 'O-11,B1,S1,2026-03-01,1.00,USD\r\n'
+    printf 'O-12,%s,S1,2026-03-01,1.00,USD,paypal,10,\r\n' "$long"
+    printf 'O-13,B\377,S1,2026-03-01,1.00,USD,paypal,10,\r\n'
+    printf '\r\n'
+    printf 'O-14,B1,S1,2026-03-01,1e3,USD,paypal,10,\r\n'
+} >"$night/orders.csv"
+
+cat >"$night/tracking.csv" <<'CSV'
+status,order_id,event_at,carrier,tracking_number
+shipped,O-1,2026-03-02,DHL,T1
+shipped,O-1,2026-03-02,UPS,T1
+delivered,O-1,2026-03-09T10:00:00Z,DHL,T1
+shipped,NOPE,2026-03-02,DHL,T9
+shipped,O-1,2026-02-28,DHL,T1
+in_transit,O-1,2026-03-11,DHL,T1
+arrived,O-1,2026-03-02,DHL,T1
+shipped,O-1,,DHL,T1
+shipped,O-1,2026-13-01,DHL,T1
+shipped,bad id,2026-03-02,,
+shipped,O-2,2026-03-03,,
+CSV
+
+cat >"$night/claims.csv" <<'CSV'
+claim_id,order_id,opened_at,reason,amount,seller_response,responded_at
+C-1,O-1,2026-03-09,not_as_described,20.00,,
+C-1,O-1,2026-03-09,not_as_described,20.00,accepted,2026-03-10
+C-1,O-1,2026-03-09,not_as_described,20.00,rejected,2026-03-10
+C-2,NOPE,2026-03-09,not_received,,,
+C-3,O-1,2026-03-09,changed_mind,,,
+C-4,O-1,2026-03-09,not_received,,maybe,2026-03-10
+C-5,O-1,2026-03-09,not_received,,accepted,
+C-6,O-1,2026-03-09,not_as_described,100.01,,
+C-7,O-1,2026-02-01,not_received,,,
+C-8,O-1,2026-03-11,not_received,,,
+C-9,O-3,2026-03-09,not_as_described,1.2345,,
+C-10,O-2,2026-03-10,not_received,,,
+C-1,O-1,2026-03-09,not_as_described,20.00,accepted,2026-03-10
+CSV
+
+cat >"$night/overrides.csv" <<'CSV'
+claim_id,outcome,amount,note
+C-10,refund,,"buyer said ""lost"", ok"
+C-10,refund,,"buyer said ""lost"", ok"
+C-10,reject,,other
+NOCLAIM,refund,,
+C-10,maybe,,
+CSV
+
+check_exit 0 "night with every reject reason" -- \
+    arb run --as-of 2026-03-10 --in "$night" --config "$WORK/lenient.conf"
+r=$WORK/reports/2026-03-10/r1
+check_file "$r/rejects.csv" "rejects of every reason" <<CSV
+file,row,reason,raw
+orders.csv,6,duplicate_conflict,"O-1,B1,S1,2026-03-01,100.01,USD,paypal,10,"
+orders.csv,7,bad_id,"bad id!,B1,S1,2026-03-01,1.00,USD,paypal,10,"
+orders.csv,8,bad_date,"O-4,B1,S1,2026-02-30,1.00,USD,paypal,10,"
+orders.csv,9,bad_amount,"O-5,B1,S1,2026-03-01,12.345,USD,paypal,10,"
+orders.csv,10,bad_currency,"O-6,B1,S1,2026-03-01,1.00,usd,paypal,10,"
+orders.csv,11,bad_payment_method,"O-7,B1,S1,2026-03-01,1.00,USD,crypto,10,"
+orders.csv,12,bad_number,"O-8,B1,S1,2026-03-01,1.00,USD,paypal,366,"
+orders.csv,13,missing_field,"O-9,,S1,2026-03-01,1.00,USD,paypal,10,"
+orders.csv,14,future_date,"O-10,B1,S1,2026-03-10T23:00:00-02:00,1.00,USD,paypal,10,"
+orders.csv,15,bad_row,"O-11,B1,S1,2026-03-01,1.00,USD"
+orders.csv,16,field_too_long,"O-12,$long,S1,2026-03-01,1.00,USD,paypal,10,"
+orders.csv,17,bad_encoding,"O-13,B$(printf '\377'),S1,2026-03-01,1.00,USD,paypal,10,"
+orders.csv,18,bad_amount,"O-14,B1,S1,2026-03-01,1e3,USD,paypal,10,"
+tracking.csv,5,unknown_order,"shipped,NOPE,2026-03-02,DHL,T9"
+tracking.csv,6,before_order,"shipped,O-1,2026-02-28,DHL,T1"
+tracking.csv,7,future_date,"in_transit,O-1,2026-03-11,DHL,T1"
+tracking.csv,8,bad_status,"arrived,O-1,2026-03-02,DHL,T1"
+tracking.csv,9,missing_field,"shipped,O-1,,DHL,T1"
+tracking.csv,10,bad_date,"shipped,O-1,2026-13-01,DHL,T1"
+tracking.csv,11,bad_id,"shipped,bad id,2026-03-02,,"
+claims.csv,4,duplicate_conflict,"C-1,O-1,2026-03-09,not_as_described,20.00,rejected,2026-03-10"
+claims.csv,5,unknown_order,"C-2,NOPE,2026-03-09,not_received,,,"
+claims.csv,6,bad_reason,"C-3,O-1,2026-03-09,changed_mind,,,"
+claims.csv,7,bad_response,"C-4,O-1,2026-03-09,not_received,,maybe,2026-03-10"
+claims.csv,8,bad_response,"C-5,O-1,2026-03-09,not_received,,accepted,"
+claims.csv,9,bad_amount,"C-6,O-1,2026-03-09,not_as_described,100.01,,"
+claims.csv,10,before_order,"C-7,O-1,2026-02-01,not_received,,,"
+claims.csv,11,future_date,"C-8,O-1,2026-03-11,not_received,,,"
+claims.csv,12,bad_amount,"C-9,O-3,2026-03-09,not_as_described,1.2345,,"
+overrides.csv,4,duplicate_conflict,"C-10,reject,,other"
+overrides.csv,5,unknown_claim,"NOCLAIM,refund,,"
+overrides.csv,6,bad_outcome,"C-10,maybe,,"
+CSV
+
+# O-1: SNAD accepted in time -> refund 20.00, release 80.00 with fee
+# (8000 * 500 + 5000) / 10000 = 400. C-10: override refund of the whole
+# JPY order. 2026-03-10 is a Tuesday: paypal 3..7 and card_credit 3..10
+# business days after it.
+check_file "$r/decisions.csv" "decisions of the night" <<'CSV'
+claim_id,order_id,reason,status,rule,refund_amount,currency,decided_on
+C-1,O-1,not_as_described,REFUND,SNAD_SELLER_ACCEPTED,20.00,USD,2026-03-10
+C-10,O-2,not_received,REFUND,MANUAL_REFUND,5000,JPY,2026-03-10
+CSV
+check_file "$r/refunds.csv" "refunds of the night" <<'CSV'
+refund_id,order_id,claim_id,buyer_id,payment_method,amount,currency,queued_on,submit_on,expected_earliest,expected_latest,rule
+RF-C-1,O-1,C-1,B1,paypal,20.00,USD,2026-03-10,2026-03-10,2026-03-13,2026-03-19,SNAD_SELLER_ACCEPTED
+RF-C-10,O-2,C-10,B2,card_credit,5000,JPY,2026-03-10,2026-03-10,2026-03-13,2026-03-24,MANUAL_REFUND
+CSV
+check_file "$r/releases.csv" "releases of the night" <<'CSV'
+order_id,seller_id,gross,fee,net,currency,released_on,rule
+O-1,S1,80.00,4.00,76.00,USD,2026-03-10,SNAD_SELLER_ACCEPTED
+CSV
+check_exit 0 "row accounting in status" -- arb status
+check_grep 'rows=46 accepted=10 duplicates=4 rejected=32' "$WORK/out" "rows = accepted + duplicates + rejected"
+check_exit 0 "verify after the night" -- arb verify
+
+# Second night: an override for a claim decided the night before, and a
+# response for a decided claim (a duplicate, not a change).
+night2=$WORK/in/2026-03-11
+mkdir -p "$night2"
+printf 'order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days\n' >"$night2/orders.csv"
+printf 'order_id,event_at,status\n' >"$night2/tracking.csv"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\nC-10,O-2,2026-03-10,not_received,,accepted,2026-03-11\n' >"$night2/claims.csv"
+printf 'claim_id,outcome,amount,note\nC-1,reject,,late\n' >"$night2/overrides.csv"
+check_exit 0 "second night" -- arb run --as-of 2026-03-11 --in "$night2"
+check_file "$WORK/reports/2026-03-11/r1/rejects.csv" "override of a decided claim" <<'CSV'
+file,row,reason,raw
+overrides.csv,2,claim_decided,"C-1,reject,,late"
+CSV
+check_exit 0 "status after the second night" -- arb status
+check_grep 'as_of=2026-03-11 .* rows=2 accepted=0 duplicates=1 rejected=1' "$WORK/out" "decided claim response counted as duplicate"
+
+# Threshold: 11 bad rows out of 12 fail the batch: exit 65, the database
+# unchanged, the rejects in failed/rejects.csv.
+bad=$WORK/in/2026-03-12
+mkdir -p "$bad"
+{
+    printf 'order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days\n'
+    printf 'T-0,B1,S1,2026-03-12,1.00,USD,paypal,10\n'
+    for i in 1 2 3 4 5 6 7 8 9 10 11; do printf 'T-%s,B1,S1,2026-03-12,1.00,XXX,paypal,10\n' "$i"; done
+} >"$bad/orders.csv"
+cp "$night2/tracking.csv" "$night2/claims.csv" "$bad/"
+before=$(db_digest)
+check_exit 65 "reject threshold fails the batch" -- arb run --as-of 2026-03-12 --in "$bad"
+check_grep 'orders.csv: 11 of 12 rows rejected' "$WORK/err" "threshold message names the file"
+[ "$(db_digest)" = "$before" ] || fail "threshold: database changed"
+check_grep 'orders.csv,12,bad_currency' "$WORK/reports/2026-03-12/failed/rejects.csv" "failed rejects written"
+[ ! -d "$WORK/reports/2026-03-12/r1" ] || fail "threshold: r1 reports written for a failed batch"
+
+# Ten bad rows are never too many, whatever the rate.
+sed -i '/T-11,/d' "$bad/orders.csv"
+check_exit 0 "ten rejects pass" -- arb run --as-of 2026-03-12 --in "$bad"
+
+# Missing files: exit 66 unless --allow-missing; a missing column: exit 65.
+empty=$WORK/in/2026-03-13
+mkdir -p "$empty"
+cp "$night2/orders.csv" "$empty/"
+before=$(db_digest)
+check_exit 66 "missing tracking.csv" -- arb run --as-of 2026-03-13 --in "$empty"
+check_grep 'tracking.csv' "$WORK/err" "missing file named"
+check_exit 66 "missing --overrides file" -- arb run --as-of 2026-03-13 --in "$empty" --allow-missing --overrides "$WORK/nope.csv"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response\n' >"$empty/claims.csv"
+printf 'order_id,event_at,status\n' >"$empty/tracking.csv"
+check_exit 65 "missing column" -- arb run --as-of 2026-03-13 --in "$empty"
+check_grep "claims.csv: row 1: missing column 'responded_at'" "$WORK/err" "missing column named"
+[ "$(db_digest)" = "$before" ] || fail "missing input: database changed"
+rm "$empty/claims.csv" "$empty/tracking.csv"
+check_exit 0 "--allow-missing counts missing files as empty" -- arb run --as-of 2026-03-13 --in "$empty" --allow-missing
+check_exit 0 "verify after all nights" -- arb verify
+
+finish

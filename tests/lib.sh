@@ -1,0 +1,71 @@
+# tests/lib.sh: helpers for the end-to-end tests. Each test script sources
+# it, builds input folders in a scratch directory, runs the real binary and
+# compares its outputs and exit codes. Environment: ARBITER (the binary),
+# SRCDIR (the source tree).
+set -u
+ARBITER=${ARBITER:-$(pwd)/src/arbiter}
+SRCDIR=${SRCDIR:-$(pwd)}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/arbiter-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+FAILURES=0
+CHECKS=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    FAILURES=$((FAILURES + 1))
+}
+
+# check_exit WANT DESCRIPTION -- COMMAND...: runs COMMAND, compares its exit code.
+check_exit() {
+    want=$1 what=$2
+    shift 3
+    CHECKS=$((CHECKS + 1))
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$what: exit $got, want $want; stderr: $(tail -n 3 "$WORK/err")"
+        return 1
+    fi
+    return 0
+}
+
+# check_file FILE DESCRIPTION: compares FILE with the text on stdin.
+check_file() {
+    CHECKS=$((CHECKS + 1))
+    if [ ! -f "$1" ]; then
+        fail "$2: $1 not written"
+        return 1
+    fi
+    if ! diff -u - "$1" >"$WORK/diff"; then
+        fail "$2: $1 differs:"
+        cat "$WORK/diff" >&2
+        return 1
+    fi
+}
+
+# check_grep PATTERN FILE DESCRIPTION: FILE has a line matching PATTERN.
+check_grep() {
+    CHECKS=$((CHECKS + 1))
+    grep -q -e "$1" "$2" || fail "$3: no line matching '$1' in $(basename "$2"): $(head -c 300 "$2")"
+}
+
+# arb ARGS...: the binary with the scratch database and reports folder.
+arb() {
+    "$ARBITER" "$@" --db "$WORK/arbiter.db" --reports "$WORK/reports" --quiet
+}
+
+# db_digest: a fingerprint of the database contents, to show it unchanged.
+db_digest() {
+    if [ -f "$WORK/arbiter.db" ]; then
+        sqlite3 "$WORK/arbiter.db" .dump | sha256sum | cut -d' ' -f1
+    else
+        echo none
+    fi
+}
+
+# finish: prints the summary line and exits with the test's verdict.
+finish() {
+    echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
+    [ "$FAILURES" -eq 0 ]
+    exit $?
+}
