@@ -11,7 +11,17 @@
 #include "date.h"
 #include "db.h"
 
-enum input_file { FILE_ORDERS, FILE_TRACKING, FILE_CLAIMS, FILE_OVERRIDES, FILE_COUNT };
+/* The input files in reading order. FILE_ADDED_OVERRIDES is the file a
+ * rerun's --overrides adds to a batch: read after the batch's own
+ * overrides.csv and reported under that name. */
+enum input_file {
+    FILE_ORDERS,
+    FILE_TRACKING,
+    FILE_CLAIMS,
+    FILE_OVERRIDES,
+    FILE_ADDED_OVERRIDES,
+    FILE_COUNT
+};
 
 /* "orders.csv", ... by enum input_file. */
 extern const char *const input_file_names[FILE_COUNT];

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "csvfile.h"
@@ -16,7 +15,7 @@
 #include "money.h"
 
 const char *const input_file_names[FILE_COUNT] = {"orders.csv", "tracking.csv", "claims.csv",
-                                                  "overrides.csv"};
+                                                  "overrides.csv", "overrides.csv"};
 
 #define MAX_COLUMNS 8
 
@@ -45,6 +44,7 @@ struct reader {
     const struct csv_row *row;
     struct sha256_ctx sha;
     sqlite3_blob *blob;
+    int64_t blob_size;
     int blob_offset;
     int fatal;                  /* a sysexits code that stops the batch */
 };
@@ -448,6 +448,7 @@ static const struct file_kind kinds[FILE_COUNT] = {
                       {"seller_response"}, {"responded_at"}},
                      validate_claim},
     [FILE_OVERRIDES] = {{{"claim_id"}, {"outcome"}, {"amount"}, {"note"}}, validate_override},
+    [FILE_ADDED_OVERRIDES] = {{{"claim_id"}, {"outcome"}, {"amount"}, {"note"}}, validate_override},
 };
 
 /* Maps the header's columns; a required column missing fails the batch. */
@@ -533,6 +534,11 @@ static int on_bytes(void *ctx, const void *bytes, size_t len)
     struct reader *rd = ctx;
     sha256_update(&rd->sha, len, bytes);
     if (rd->blob) {
+        if (rd->blob_offset + (int64_t)len > rd->blob_size) {
+            snprintf(rd->b->err, sizeof rd->b->err, "%s: the file grew while it was read",
+                     input_file_names[rd->which]);
+            return EX_IOERR;
+        }
         if (sqlite3_blob_write(rd->blob, bytes, (int)len, rd->blob_offset) != SQLITE_OK) {
             snprintf(rd->b->err, sizeof rd->b->err, "%s: cannot store the file: %s",
                      input_file_names[rd->which], db_errmsg(rd->b->db));
@@ -544,11 +550,10 @@ static int on_bytes(void *ctx, const void *bytes, size_t len)
 }
 
 /* Creates the file's row with a blob of the file's size to stream into. */
-static int open_file_blob(struct reader *rd, FILE *in)
+static int open_file_blob(struct reader *rd, int64_t size)
 {
     struct batch *b = rd->b;
-    struct stat st;
-    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 0x7fffffff) {
+    if (size < 0 || size > 0x7fffffff) {
         snprintf(b->err, sizeof b->err, "%s: not a regular file under 2 GiB",
                  input_file_names[rd->which]);
         return EX_NOINPUT;
@@ -559,10 +564,11 @@ static int open_file_blob(struct reader *rd, FILE *in)
         return EX_SOFTWARE;
     db_bind_int(s, 1, b->id);
     db_bind_int(s, 2, rd->which);
-    db_bind_int(s, 3, st.st_size);
+    db_bind_int(s, 3, size);
     if (db_exec_stmt(s) != SQLITE_DONE)
         return EX_IOERR;
-    if (st.st_size > 0 &&
+    rd->blob_size = size;
+    if (size > 0 &&
         sqlite3_blob_open(db_handle(b->db), "main", "batch_file", "content",
                           sqlite3_last_insert_rowid(db_handle(b->db)), 1, &rd->blob) != SQLITE_OK)
         return EX_IOERR;
@@ -590,7 +596,7 @@ static int save_stats(struct batch *b, enum input_file which, bool present)
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
 }
 
-int ingest_file(struct batch *b, enum input_file which, FILE *in)
+int ingest_file(struct batch *b, enum input_file which, FILE *in, int64_t size)
 {
     struct reader rd = {.b = b, .which = which, .kind = &kinds[which]};
     struct file_stats *st = &b->files[which];
@@ -599,7 +605,7 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
     st->present = in != NULL;
     int rc = 0;
     if (in) {
-        rc = open_file_blob(&rd, in);
+        rc = open_file_blob(&rd, size);
         if (rc == EX_IOERR || rc == EX_SOFTWARE)
             snprintf(b->err, sizeof b->err, "%s: cannot store the file: %s", name,
                      db_errmsg(b->db));

@@ -1,0 +1,167 @@
+/* pipeline.c: the steps of one batch, shared by run and rerun. */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sysexits.h>
+
+#include "decide.h"
+#include "digest.h"
+#include "ingest.h"
+#include "log.h"
+#include "report.h"
+#include "session.h"
+#include "verify.h"
+
+int inputs_open_file(const char *path, enum input_file which, struct batch_inputs *in)
+{
+    struct stat st;
+    in->files[which] = fopen(path, "rb");
+    if (!in->files[which] || fstat(fileno(in->files[which]), &st) != 0 || !S_ISREG(st.st_mode)) {
+        log_error("%s: cannot read input: %s", path,
+                  in->files[which] ? "not a regular file" : strerror(errno));
+        if (in->files[which])
+            fclose(in->files[which]);
+        in->files[which] = NULL;
+        return EX_NOINPUT;
+    }
+    in->sizes[which] = st.st_size;
+    return 0;
+}
+
+int inputs_open_dir(const char *dir, const char *overrides_path, bool required,
+                    bool allow_missing, struct batch_inputs *in)
+{
+    char path[4200];
+    for (int i = FILE_ORDERS; i <= FILE_OVERRIDES; i++) {
+        if (i == FILE_OVERRIDES && overrides_path) {
+            if (inputs_open_file(overrides_path, FILE_OVERRIDES, in))
+                return EX_NOINPUT;
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, input_file_names[i]);
+        bool optional = i == FILE_OVERRIDES || !required || allow_missing;
+        if (access(path, F_OK) != 0 && errno == ENOENT) {
+            if (optional)
+                continue;
+            log_error("%s: missing input file (--allow-missing counts it as empty)", path);
+            return EX_NOINPUT;
+        }
+        if (inputs_open_file(path, (enum input_file)i, in))
+            return EX_NOINPUT;
+    }
+    return 0;
+}
+
+void inputs_close(struct batch_inputs *in)
+{
+    for (int i = 0; i < FILE_COUNT; i++)
+        if (in->files[i]) {
+            fclose(in->files[i]);
+            in->files[i] = NULL;
+        }
+}
+
+bool inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *in)
+{
+    sqlite3_stmt *q = db_stmt(db, "SELECT present, sha256 FROM batch_file"
+                                  " WHERE batch_id = ? AND file_no = ?");
+    if (!q)
+        return false;
+    bool same = true;
+    for (int i = 0; i < FILE_COUNT && same; i++) {
+        char hex[DIGEST_HEX_SIZE] = "";
+        if (in->files[i] && digest_file(in->files[i], hex) != 0)
+            return false;
+        db_bind_int(q, 1, batch_id);
+        db_bind_int(q, 2, i);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            same = sqlite3_column_int(q, 0) == (in->files[i] != NULL) &&
+                   (!in->files[i] || strcmp((const char *)sqlite3_column_text(q, 1), hex) == 0);
+        else
+            same = in->files[i] == NULL;
+        sqlite3_reset(q);
+    }
+    return same;
+}
+
+static int insert_batch(struct batch *b)
+{
+    sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch(as_of, revision, started_at)"
+                                     " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, b->as_of);
+    db_bind_int(s, 2, b->revision);
+    if (db_exec_stmt(s) != SQLITE_DONE)
+        return -1;
+    b->id = sqlite3_last_insert_rowid(db_handle(b->db));
+    return 0;
+}
+
+static int finish_batch(struct batch *b)
+{
+    sqlite3_stmt *s = db_stmt(b->db, "UPDATE batch SET finished_at ="
+                                     " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, b->id);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Writes the failed batch's rejects and explains the failure in b->err. */
+static int fail_threshold(struct batch *b, enum input_file which, const struct options *o)
+{
+    char dir[4200], err[1024];
+    session_report_dir(o, b->as_of, 0, dir, sizeof dir);
+    snprintf(strrchr(dir, '/') + 1, 8, "failed");
+    int rc = report_write_rejects(b->db, b->id, dir, err, sizeof err);
+    if (rc)
+        log_error("%s", err);
+    snprintf(b->err, sizeof b->err,
+             "%s: %ld of %ld rows rejected, over the %.2f%% limit: batch not committed"
+             " (rejects in %.512s/rejects.csv)",
+             input_file_names[which], b->files[which].rejected, b->files[which].rows,
+             b->cfg->max_reject_rate * 100, dir);
+    return EX_DATAERR;
+}
+
+int pipeline_build(struct batch *b, struct batch_inputs *in, const struct options *o)
+{
+    if (insert_batch(b)) {
+        snprintf(b->err, sizeof b->err, "cannot record the batch: %s", db_errmsg(b->db));
+        return EX_IOERR;
+    }
+    log_phase_begin("ingest");
+    long rows = 0;
+    for (int i = 0; i < FILE_COUNT; i++) {
+        if (i == FILE_ADDED_OVERRIDES && !in->files[i])
+            continue;
+        int rc = ingest_file(b, (enum input_file)i, in->files[i], in->sizes[i]);
+        if (rc)
+            return rc;
+        rows += b->files[i].rows;
+    }
+    log_phase_end("%ld rows", rows);
+    for (int i = 0; i < FILE_COUNT; i++)
+        if (ingest_too_many_rejects(b, (enum input_file)i))
+            return fail_threshold(b, (enum input_file)i, o);
+    int rc = decide_batch(b);
+    if (rc)
+        return rc;
+    log_phase_begin("verify");
+    long broken = verify_invariants(b->db, b->id, stderr);
+    if (broken != 0) {
+        snprintf(b->err, sizeof b->err, "batch breaks %ld ledger invariant(s): not committed",
+                 broken);
+        return EX_SOFTWARE;
+    }
+    log_phase_end("invariants hold");
+    if (finish_batch(b)) {
+        snprintf(b->err, sizeof b->err, "cannot record the batch: %s", db_errmsg(b->db));
+        return EX_IOERR;
+    }
+    return 0;
+}
