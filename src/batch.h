@@ -11,16 +11,17 @@
 #include "date.h"
 #include "db.h"
 
-/* The input files in reading order. FILE_ADDED_OVERRIDES is the file a
- * rerun's --overrides adds to a batch: read after the batch's own
- * overrides.csv and reported under that name. */
+/* The input files in reading order. From FILE_ADDED_OVERRIDES on are the
+ * files that reruns' --overrides add to a batch (one slot per rerun that
+ * added one, up to FILE_COUNT): read after the batch's own overrides.csv
+ * and reported under that name. */
 enum input_file {
     FILE_ORDERS,
     FILE_TRACKING,
     FILE_CLAIMS,
     FILE_OVERRIDES,
     FILE_ADDED_OVERRIDES,
-    FILE_COUNT
+    FILE_COUNT = FILE_ADDED_OVERRIDES + 8
 };
 
 /* "orders.csv", ... by enum input_file. */
@@ -40,6 +41,7 @@ struct batch {
     int revision;
     int64_t id;
     struct file_stats files[FILE_COUNT];
+    bool replayed; /* part of a rerun: the ledger is checked after the chain */
     char err[1024]; /* the one-line message of a failure */
 };
 

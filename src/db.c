@@ -28,6 +28,7 @@ static const char schema_v1[] =
     " in_effect INTEGER NOT NULL DEFAULT 1,"
     " started_at TEXT NOT NULL,"
     " finished_at TEXT,"
+    " rerun_start INTEGER NOT NULL DEFAULT 0," /* 1: the batch D of a rerun (has adjustments) */
     " UNIQUE(as_of, revision));"
     "CREATE TABLE batch_file("
     " batch_id INTEGER NOT NULL,"
@@ -98,6 +99,9 @@ static const char schema_v1[] =
     " ref TEXT NOT NULL,"              /* order ID, or refund ID */
     " order_id TEXT NOT NULL, rule TEXT, reverses INTEGER);"
     "CREATE INDEX ledger_txn_order ON ledger_txn(order_id);"
+    "CREATE INDEX ledger_txn_batch ON ledger_txn(batch_id);"
+    "CREATE INDEX ledger_txn_ref ON ledger_txn(ref, kind);"
+    "CREATE INDEX ledger_txn_reverses ON ledger_txn(reverses) WHERE reverses IS NOT NULL;"
     "CREATE TABLE ledger_leg("
     " txn_id INTEGER NOT NULL, account TEXT NOT NULL, currency TEXT NOT NULL,"
     " amount INTEGER NOT NULL, PRIMARY KEY(txn_id, account)) WITHOUT ROWID;";

@@ -14,8 +14,11 @@
 #include "log.h"
 #include "money.h"
 
-const char *const input_file_names[FILE_COUNT] = {"orders.csv", "tracking.csv", "claims.csv",
-                                                  "overrides.csv", "overrides.csv"};
+const char *const input_file_names[FILE_COUNT] = {
+    "orders.csv",    "tracking.csv",  "claims.csv",    "overrides.csv",
+    "overrides.csv", "overrides.csv", "overrides.csv", "overrides.csv",
+    "overrides.csv", "overrides.csv", "overrides.csv", "overrides.csv",
+};
 
 #define MAX_COLUMNS 8
 
@@ -437,7 +440,8 @@ static enum row_outcome validate_override(struct reader *rd, const char **reason
     return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
 }
 
-static const struct file_kind kinds[FILE_COUNT] = {
+/* By enum input_file; every added overrides file is of the overrides kind. */
+static const struct file_kind kinds[FILE_OVERRIDES + 1] = {
     [FILE_ORDERS] = {{{"order_id"}, {"buyer_id"}, {"seller_id"}, {"placed_at"}, {"amount"},
                       {"currency"}, {"payment_method"}, {"promised_days"}},
                      validate_order},
@@ -448,7 +452,6 @@ static const struct file_kind kinds[FILE_COUNT] = {
                       {"seller_response"}, {"responded_at"}},
                      validate_claim},
     [FILE_OVERRIDES] = {{{"claim_id"}, {"outcome"}, {"amount"}, {"note"}}, validate_override},
-    [FILE_ADDED_OVERRIDES] = {{{"claim_id"}, {"outcome"}, {"amount"}, {"note"}}, validate_override},
 };
 
 /* Maps the header's columns; a required column missing fails the batch. */
@@ -598,7 +601,9 @@ static int save_stats(struct batch *b, enum input_file which, bool present)
 
 int ingest_file(struct batch *b, enum input_file which, FILE *in, int64_t size)
 {
-    struct reader rd = {.b = b, .which = which, .kind = &kinds[which]};
+    struct reader rd = {.b = b,
+                        .which = which,
+                        .kind = &kinds[which < FILE_OVERRIDES ? which : FILE_OVERRIDES]};
     struct file_stats *st = &b->files[which];
     const char *name = input_file_names[which];
     sha256_init(&rd.sha);

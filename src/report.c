@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,6 +52,12 @@ static const struct csv_output rejects = {
     " WHEN 2 THEN 'claims.csv' ELSE 'overrides.csv' END, row, reason, raw FROM reject"
     " WHERE batch_id = ? ORDER BY file_no, row",
     "ssss", -1};
+
+static const struct csv_output adjustments = {
+    "adjustments.csv", "action,kind,id,order_id,amount,currency,batch",
+    "SELECT action, kind, id, order_id, amount, currency, as_of FROM adjustment"
+    " WHERE batch_id = ? ORDER BY as_of, kind, id, action",
+    "ssssmsd", 5};
 
 int report_make_dirs(const char *dir)
 {
@@ -173,5 +180,11 @@ int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *er
         if (rc)
             return rc;
     }
-    return 0;
+    sqlite3_stmt *q = db_stmt(db, "SELECT rerun_start FROM batch WHERE id = ?");
+    if (!q)
+        return EX_SOFTWARE;
+    db_bind_int(q, 1, batch_id);
+    bool rerun_start = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+    sqlite3_reset(q);
+    return rerun_start ? write_output(db, batch_id, dir, &adjustments, err, err_size) : 0;
 }

@@ -40,18 +40,24 @@ static const struct check checks[] = {
     {"more than one release in effect",
      "SELECT order_id, count(*) || ' releases' FROM release WHERE status <> 'cancelled'"
      " AND (?1 = 0 OR batch_id = ?1) GROUP BY order_id HAVING count(*) > 1"},
-    {"ledger does not match the refunds and releases in effect",
-     "WITH posted AS (SELECT t.kind, t.ref, sum(CASE WHEN l.account = 'escrow'"
-     "  THEN -l.amount ELSE 0 END) AS amount FROM ledger_txn t"
-     "  JOIN ledger_leg l ON l.txn_id = t.id WHERE t.kind IN ('refund', 'release')"
-     "  GROUP BY t.kind, t.ref),"
-     " effective AS (SELECT 'refund' AS kind, refund_id AS ref, amount FROM refund"
+    {"ledger postings differ from the captures, refunds and releases in effect",
+     "WITH posted AS (SELECT coalesce(o.kind, t.kind) AS kind, t.ref AS ref,"
+     "  sum(CASE WHEN coalesce(o.kind, t.kind) = 'capture' THEN l.amount ELSE -l.amount END)"
+     "  AS amount FROM ledger_txn t LEFT JOIN ledger_txn o ON o.id = t.reverses"
+     "  JOIN ledger_leg l ON l.txn_id = t.id AND l.account = 'escrow'"
+     "  WHERE ?1 = 0 OR t.batch_id = ?1 GROUP BY 1, 2),"
+     " effective AS (SELECT 'capture' AS kind, order_id AS ref, amount FROM orders"
+     "  WHERE ?1 = 0 OR batch_id = ?1"
+     "  UNION ALL SELECT 'refund', refund_id, amount FROM refund"
      "  WHERE status <> 'cancelled' AND (?1 = 0 OR batch_id = ?1)"
      "  UNION ALL SELECT 'release', order_id, gross FROM release"
-     "  WHERE status <> 'cancelled' AND (?1 = 0 OR batch_id = ?1))"
-     " SELECT e.ref, e.kind || ' of ' || e.amount || ' posted as ' || coalesce(p.amount, 0)"
-     " FROM effective e LEFT JOIN posted p ON p.kind = e.kind AND p.ref = e.ref"
-     " WHERE coalesce(p.amount, 0) <> e.amount"},
+     "  WHERE status <> 'cancelled' AND (?1 = 0 OR batch_id = ?1)),"
+     " k AS (SELECT kind, ref FROM posted UNION SELECT kind, ref FROM effective)"
+     " SELECT k.ref, k.kind || ' in effect ' || coalesce(e.amount, 0) || ', posted '"
+     "  || coalesce(p.amount, 0) FROM k"
+     " LEFT JOIN effective e ON e.kind = k.kind AND e.ref = k.ref"
+     " LEFT JOIN posted p ON p.kind = k.kind AND p.ref = k.ref"
+     " WHERE coalesce(e.amount, 0) <> coalesce(p.amount, 0)"},
 };
 
 long verify_invariants(struct db *db, int64_t batch_id, FILE *out)

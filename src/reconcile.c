@@ -1,0 +1,90 @@
+/* reconcile.c: set-based SQL that diffs the ledger before and after a
+ * rerun. A posting's identity is (kind, ref); its content is its legs,
+ * written as "account=amount;..." in account order with the currency. */
+#include "reconcile.h"
+
+#define POSTING_COLUMNS                                                                           \
+    " t.id, t.kind, t.ref, t.order_id, b.as_of,"                                                  \
+    " (SELECT currency FROM ledger_leg WHERE txn_id = t.id LIMIT 1),"                             \
+    " (SELECT abs(amount) FROM ledger_leg WHERE txn_id = t.id AND account = 'escrow'),"           \
+    " (SELECT group_concat(account || '=' || amount || currency, ';') FROM"                       \
+    "   (SELECT account, amount, currency FROM ledger_leg WHERE txn_id = t.id ORDER BY account))"
+
+static const char create_tables[] =
+    "CREATE TEMP TABLE IF NOT EXISTS old_posting(txn_id INTEGER PRIMARY KEY, kind TEXT,"
+    " ref TEXT, order_id TEXT, as_of INTEGER, currency TEXT, amount INTEGER, legs TEXT,"
+    " kept INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TEMP TABLE IF NOT EXISTS new_posting(txn_id INTEGER PRIMARY KEY, kind TEXT,"
+    " ref TEXT, order_id TEXT, as_of INTEGER, currency TEXT, amount INTEGER, legs TEXT,"
+    " kept INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS temp.old_posting_ref ON old_posting(kind, ref);"
+    "DELETE FROM temp.old_posting; DELETE FROM temp.new_posting;";
+
+int reconcile_snapshot(struct db *db, day_t from)
+{
+    if (db_exec(db, create_tables) != SQLITE_OK)
+        return -1;
+    sqlite3_stmt *s = db_stmt(
+        db, "WITH effective(kind, ref, batch_id) AS ("
+            " SELECT 'capture', order_id, batch_id FROM orders"
+            " UNION ALL SELECT 'refund', refund_id, batch_id FROM refund WHERE status <> 'cancelled'"
+            " UNION ALL SELECT 'release', order_id, batch_id FROM release"
+            "  WHERE status <> 'cancelled')"
+            " INSERT INTO temp.old_posting(txn_id, kind, ref, order_id, as_of, currency, amount,"
+            " legs) SELECT" POSTING_COLUMNS " FROM effective e"
+            " JOIN batch b ON b.id = e.batch_id AND b.as_of >= ?1"
+            " JOIN ledger_txn t ON t.kind = e.kind AND t.ref = e.ref"
+            " WHERE NOT EXISTS(SELECT 1 FROM ledger_txn r WHERE r.reverses = t.id)");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, (int64_t)from);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Steps after the replay, in order; ?1 is the rerun's first batch. */
+static const char *const reconcile_sql[] = {
+    /* the replayed batches' postings */
+    "INSERT INTO temp.new_posting(txn_id, kind, ref, order_id, as_of, currency, amount, legs)"
+    " SELECT" POSTING_COLUMNS " FROM ledger_txn t JOIN batch b ON b.id = t.batch_id"
+    " WHERE b.in_effect = 1"
+    " AND b.as_of >= (SELECT as_of FROM batch WHERE id = ?1)"
+    " AND t.kind IN ('capture', 'refund', 'release')",
+    /* unchanged: the old posting stays in effect, the new one goes */
+    "UPDATE temp.new_posting SET kept = 1 WHERE EXISTS(SELECT 1 FROM temp.old_posting o"
+    " WHERE o.kind = new_posting.kind AND o.ref = new_posting.ref AND o.legs = new_posting.legs)"
+    " AND ?1 = ?1",
+    "UPDATE temp.old_posting SET kept = 1 WHERE EXISTS(SELECT 1 FROM temp.new_posting n"
+    " WHERE n.kind = old_posting.kind AND n.ref = old_posting.ref AND n.legs = old_posting.legs)"
+    " AND ?1 = ?1",
+    "DELETE FROM ledger_leg WHERE txn_id IN (SELECT txn_id FROM temp.new_posting WHERE kept = 1)"
+    " AND ?1 = ?1",
+    "DELETE FROM ledger_txn WHERE id IN (SELECT txn_id FROM temp.new_posting WHERE kept = 1)"
+    " AND ?1 = ?1",
+    /* added */
+    "INSERT INTO adjustment(batch_id, action, kind, id, order_id, amount, currency, as_of)"
+    " SELECT ?1, 'add', kind, ref, order_id, amount, currency, as_of FROM temp.new_posting"
+    " WHERE kept = 0",
+    /* cancelled: a reversal negating every leg */
+    "INSERT INTO adjustment(batch_id, action, kind, id, order_id, amount, currency, as_of)"
+    " SELECT ?1, 'cancel', kind, ref, order_id, amount, currency, as_of FROM temp.old_posting"
+    " WHERE kept = 0",
+    "INSERT INTO ledger_txn(batch_id, kind, ref, order_id, rule, reverses)"
+    " SELECT ?1, 'reversal', ref, order_id, NULL, txn_id FROM temp.old_posting WHERE kept = 0"
+    " ORDER BY txn_id",
+    "INSERT INTO ledger_leg(txn_id, account, currency, amount)"
+    " SELECT r.id, l.account, l.currency, -l.amount FROM ledger_txn r"
+    " JOIN ledger_leg l ON l.txn_id = r.reverses WHERE r.batch_id = ?1 AND r.kind = 'reversal'",
+};
+
+int reconcile_ledger(struct db *db, int64_t rerun_batch_id)
+{
+    for (size_t i = 0; i < sizeof reconcile_sql / sizeof reconcile_sql[0]; i++) {
+        sqlite3_stmt *s = db_stmt(db, reconcile_sql[i]);
+        if (!s)
+            return -1;
+        db_bind_int(s, 1, rerun_batch_id);
+        if (db_exec_stmt(s) != SQLITE_DONE)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,216 @@
+/* rerun.c: rollback of the state built by a chain of batches, and their
+ * replay as new revisions. The ledger side is in reconcile.c. */
+#include "rerun.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "blobfile.h"
+#include "log.h"
+#include "outputs.h"
+#include "reconcile.h"
+#include "verify.h"
+
+/* One batch of the chain: the revision in effect and the new one. */
+struct chain_link {
+    int64_t old_id, new_id;
+    day_t as_of;
+    int new_revision;
+};
+
+/* Statements that undo what the batches in temp.old_batch did to the
+ * state tables. History (files, rejects, decisions, refunds, releases and
+ * the ledger) stays; reconcile.c settles the ledger afterwards. */
+static const char *const rollback_sql[] = {
+    "INSERT OR IGNORE INTO temp.touched_order SELECT order_id FROM event"
+    " WHERE batch_id IN (SELECT id FROM temp.old_batch)",
+    "DELETE FROM event WHERE batch_id IN (SELECT id FROM temp.old_batch)",
+    "UPDATE orders SET delivered_on = (SELECT min(e.event_on) FROM event e"
+    "  WHERE e.order_id = orders.order_id AND e.status = 'delivered'),"
+    " lost = EXISTS(SELECT 1 FROM event e WHERE e.order_id = orders.order_id"
+    "  AND e.status IN ('lost', 'returned'))"
+    " WHERE order_id IN (SELECT order_id FROM temp.touched_order)",
+    "DELETE FROM override WHERE batch_id IN (SELECT id FROM temp.old_batch)",
+    "DELETE FROM claim WHERE batch_id IN (SELECT id FROM temp.old_batch)",
+    "UPDATE claim SET response = NULL, responded_on = NULL, response_batch = NULL"
+    " WHERE response_batch IN (SELECT id FROM temp.old_batch)",
+    "UPDATE claim SET decided_batch = NULL, status = 'PENDING', rule = NULL"
+    " WHERE decided_batch IN (SELECT id FROM temp.old_batch)",
+    "DELETE FROM orders WHERE batch_id IN (SELECT id FROM temp.old_batch)",
+    "UPDATE orders SET closed_batch = NULL"
+    " WHERE closed_batch IN (SELECT id FROM temp.old_batch)",
+    "UPDATE refund SET status = 'cancelled'"
+    " WHERE batch_id IN (SELECT id FROM temp.old_batch) AND status <> 'cancelled'",
+    "UPDATE release SET status = 'cancelled'"
+    " WHERE batch_id IN (SELECT id FROM temp.old_batch) AND status <> 'cancelled'",
+    "UPDATE batch SET in_effect = 0 WHERE id IN (SELECT id FROM temp.old_batch)",
+};
+
+static int rollback_chain(struct db *db, day_t from)
+{
+    if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS old_batch(id INTEGER PRIMARY KEY,"
+                    " as_of INTEGER NOT NULL)") != SQLITE_OK ||
+        db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS touched_order(order_id TEXT PRIMARY KEY)")
+            != SQLITE_OK ||
+        db_exec(db, "DELETE FROM temp.old_batch") != SQLITE_OK ||
+        db_exec(db, "DELETE FROM temp.touched_order") != SQLITE_OK)
+        return -1;
+    sqlite3_stmt *fill = db_stmt(db, "INSERT INTO temp.old_batch SELECT id, as_of FROM batch"
+                                     " WHERE in_effect = 1 AND as_of >= ?");
+    if (!fill)
+        return -1;
+    db_bind_int(fill, 1, from);
+    if (db_exec_stmt(fill) != SQLITE_DONE)
+        return -1;
+    for (size_t i = 0; i < sizeof rollback_sql / sizeof rollback_sql[0]; i++) {
+        sqlite3_stmt *s = db_stmt(db, rollback_sql[i]);
+        if (!s || db_exec_stmt(s) != SQLITE_DONE)
+            return -1;
+    }
+    return 0;
+}
+
+/* Reads the chain of batches in effect from D on (at most `cap`). */
+static long load_chain(struct db *db, day_t from, struct chain_link *links, long cap)
+{
+    sqlite3_stmt *q = db_stmt(db, "SELECT b.id, b.as_of, (SELECT max(revision) FROM batch x"
+                                  " WHERE x.as_of = b.as_of) + 1 FROM batch b"
+                                  " WHERE b.in_effect = 1 AND b.as_of >= ? ORDER BY b.as_of");
+    if (!q)
+        return -1;
+    db_bind_int(q, 1, from);
+    long n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && n < cap) {
+        links[n].old_id = sqlite3_column_int64(q, 0);
+        links[n].as_of = (day_t)sqlite3_column_int64(q, 1);
+        links[n].new_revision = sqlite3_column_int(q, 2);
+        n++;
+    }
+    sqlite3_reset(q);
+    return n;
+}
+
+/* The inputs of one replayed batch: its stored files, with the
+ * replacements for D put in their place and D's added overrides after the
+ * stored ones. Returns 0 or a sysexits code with a message in err. */
+static int stored_inputs(struct db *db, const struct chain_link *link, struct batch_inputs *replace,
+                         struct batch_inputs *in, char *err, size_t err_size)
+{
+    memset(in, 0, sizeof *in);
+    int next_added = FILE_ADDED_OVERRIDES;
+    for (int i = 0; i < FILE_COUNT; i++) {
+        if (replace && i < FILE_ADDED_OVERRIDES && replace->files[i]) {
+            in->files[i] = replace->files[i];
+            in->sizes[i] = replace->sizes[i];
+            replace->files[i] = NULL; /* now owned by in */
+            continue;
+        }
+        int found = blobfile_open(db, link->old_id, i, &in->files[i], &in->sizes[i]);
+        if (found < 0) {
+            snprintf(err, err_size, "cannot read the stored inputs: %s", db_errmsg(db));
+            return EX_SOFTWARE;
+        }
+        if (found && i >= FILE_ADDED_OVERRIDES)
+            next_added = i + 1;
+    }
+    if (replace && replace->files[FILE_ADDED_OVERRIDES]) {
+        if (next_added == FILE_COUNT) {
+            snprintf(err, err_size, "this batch already has %d added overrides files: put the"
+                     " overrides in one file", FILE_COUNT - FILE_ADDED_OVERRIDES);
+            return EX_DATAERR;
+        }
+        in->files[next_added] = replace->files[FILE_ADDED_OVERRIDES];
+        in->sizes[next_added] = replace->sizes[FILE_ADDED_OVERRIDES];
+        replace->files[FILE_ADDED_OVERRIDES] = NULL;
+    }
+    return 0;
+}
+
+static int mark_rerun_start(struct db *db, int64_t id)
+{
+    sqlite3_stmt *s = db_stmt(db, "UPDATE batch SET rerun_start = 1 WHERE id = ?");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, id);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Rolls back and replays the chain; fills links[].new_id. */
+static int replay(struct session *s, const struct options *o, struct batch_inputs *replace,
+                  struct chain_link *links, long n, char *err, size_t err_size)
+{
+    if (reconcile_snapshot(s->db, links[0].as_of) || rollback_chain(s->db, links[0].as_of)) {
+        snprintf(err, err_size, "cannot roll back the batches: %s", db_errmsg(s->db));
+        return EX_SOFTWARE;
+    }
+    for (long i = 0; i < n; i++) {
+        struct batch b = {.db = s->db, .cfg = &s->cfg, .cal = &s->cal,
+                          .as_of = links[i].as_of, .revision = links[i].new_revision,
+                          .replayed = true};
+        struct batch_inputs in;
+        char date[DATE_TEXT_SIZE];
+        date_format(b.as_of, date);
+        log_info("rerun: batch %s revision %d", date, b.revision);
+        int rc = stored_inputs(s->db, &links[i], i == 0 ? replace : NULL, &in, err, err_size);
+        if (rc == 0) {
+            rc = pipeline_build(&b, &in, o);
+            if (rc)
+                snprintf(err, err_size, "batch %s: %s", date, b.err);
+        }
+        inputs_close(&in);
+        if (rc)
+            return rc;
+        links[i].new_id = b.id;
+    }
+    if (mark_rerun_start(s->db, links[0].new_id) ||
+        reconcile_ledger(s->db, links[0].new_id) != 0) {
+        snprintf(err, err_size, "cannot reconcile the ledger: %s", db_errmsg(s->db));
+        return EX_SOFTWARE;
+    }
+    return 0;
+}
+
+#define MAX_CHAIN 4096 /* eleven years of nights */
+
+int rerun_batches(struct session *s, const struct options *o, struct batch_inputs *replace)
+{
+    static struct chain_link links[MAX_CHAIN];
+    char err[1200], date[DATE_TEXT_SIZE];
+    date_format(o->as_of, date);
+    if (db_exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+        log_error("%s: cannot start the rerun: %s", o->db_path, db_errmsg(s->db));
+        return EX_TEMPFAIL;
+    }
+    long n = session_find_batch(s, o->as_of, 0, NULL) ? load_chain(s->db, o->as_of, links, MAX_CHAIN)
+                                                      : 0;
+    int rc;
+    if (n <= 0) {
+        snprintf(err, sizeof err, "no committed batch %s to rerun", date);
+        rc = n < 0 ? EX_SOFTWARE : EX_DATAERR;
+    } else {
+        rc = replay(s, o, replace, links, n, err, sizeof err);
+    }
+    if (rc == 0) {
+        log_phase_begin("verify");
+        long broken = verify_invariants(s->db, 0, stderr);
+        if (broken != 0) {
+            snprintf(err, sizeof err, "rerun breaks %ld ledger invariant(s): not committed", broken);
+            rc = EX_SOFTWARE;
+        } else {
+            log_phase_end("invariants hold");
+        }
+    }
+    if (rc == 0 && db_exec(s->db, "COMMIT") != SQLITE_OK) {
+        snprintf(err, sizeof err, "cannot commit the rerun: %s", db_errmsg(s->db));
+        rc = EX_IOERR;
+    }
+    if (rc) {
+        db_exec(s->db, "ROLLBACK");
+        log_error("rerun %s: %s", date, err);
+        return rc;
+    }
+    for (long i = 0; i < n && rc == 0; i++)
+        rc = outputs_write(s->db, o, links[i].new_id, links[i].as_of, links[i].new_revision, false);
+    return rc;
+}

@@ -1,0 +1,112 @@
+#!/bin/sh
+# e2e-rerun.sh: reruns end to end. A carrier correction replaces an earlier
+# night's tracking file and changes that night and a later one; overrides
+# added for a MANUAL_REVIEW claim; a rerun that changes nothing; the
+# adjustments, the ledger reversals, refund IDs never in effect twice, and
+# verify after every step. Expected outputs computed by hand (SPEC 3-6).
+. "$SRCDIR/tests/lib.sh"
+
+OH='order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days'
+AH='action,kind,id,order_id,amount,currency,batch'
+RH='refund_id,order_id,claim_id,buyer_id,payment_method,amount,currency,queued_on,submit_on,expected_earliest,expected_latest,rule'
+LH='order_id,seller_id,gross,fee,net,currency,released_on,rule'
+
+# inputs D ORDERS TRACKING CLAIMS: writes an input folder.
+inputs() {
+    mkdir -p "$WORK/in/$1"
+    printf '%s\n%s' "$OH" "$2" >"$WORK/in/$1/orders.csv"
+    printf 'order_id,event_at,status\n%s' "$3" >"$WORK/in/$1/tracking.csv"
+    printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n%s' "$4" \
+        >"$WORK/in/$1/claims.csv"
+}
+
+# in_effect_twice: refund IDs or release orders with more than one row in effect.
+in_effect_twice() {
+    sqlite3 "$WORK/arbiter.db" "SELECT refund_id FROM refund WHERE status <> 'cancelled'
+        GROUP BY refund_id HAVING count(*) > 1 UNION ALL SELECT order_id FROM release
+        WHERE status <> 'cancelled' GROUP BY order_id HAVING count(*) > 1"
+}
+
+inputs 2026-05-04 'P1,B1,S1,2026-05-04,100.00,USD,paypal,3
+P2,B2,S2,2026-05-04,200.00,EUR,card_credit,3
+P3,B3,S3,2026-05-04,50.00,USD,alipay,2
+' 'P1,2026-05-04,shipped
+' ''
+inputs 2026-05-05 '' 'P1,2026-05-05,delivered
+P2,2026-05-05,lost
+' ''
+inputs 2026-05-06 '' '' 'Q1,P1,2026-05-06,not_as_described,30.00,rejected,2026-05-06
+'
+inputs 2026-05-21 '' '' ''
+for d in 2026-05-04 2026-05-05 2026-05-06 2026-05-21; do
+    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
+done
+check_grep '^RF-P2,P2,,B2,card_credit,200.00,EUR,2026-05-05,' "$WORK/reports/2026-05-05/r1/refunds.csv" "lost order refunded"
+check_grep '^Q1,P1,not_as_described,MANUAL_REVIEW,SNAD_SELLER_REJECTED,,USD,$' "$WORK/reports/2026-05-21/r1/decisions.csv" "claim waits for the disputes team"
+
+# The carrier corrects 05-05: P2 was delivered, not lost. Its refund is
+# cancelled; on 05-21 (delivered 05-05 + 15 days is over) it is released.
+mkdir -p "$WORK/fix"
+printf 'order_id,event_at,status\nP1,2026-05-05,delivered\nP2,2026-05-05,delivered\n' >"$WORK/fix/tracking.csv"
+check_exit 0 "rerun with a replaced tracking file" -- arb rerun --as-of 2026-05-05 --in "$WORK/fix"
+check_file "$WORK/reports/2026-05-05/r2/adjustments.csv" "adjustments of the correction" <<CSV
+$AH
+cancel,refund,RF-P2,P2,200.00,EUR,2026-05-05
+add,release,P2,P2,200.00,EUR,2026-05-21
+CSV
+printf '%s\n' "$RH" | check_file "$WORK/reports/2026-05-05/r2/refunds.csv" "no refund after the correction"
+check_file "$WORK/reports/2026-05-21/r2/releases.csv" "release after the correction" <<CSV
+$LH
+P2,S2,200.00,10.00,190.00,EUR,2026-05-21,AUTO_RELEASE
+CSV
+cmp -s "$WORK/reports/2026-05-06/r1/decisions.csv" "$WORK/reports/2026-05-06/r2/decisions.csv" ||
+    fail "unaffected night 05-06 changed"
+[ ! -f "$WORK/reports/2026-05-21/r2/adjustments.csv" ] || fail "adjustments written outside batch D"
+[ -s "$WORK/reports/2026-05-21/r2/arbiter-2026-05-21-r2.xlsx" ] || fail "no workbook for a new revision"
+check_exit 0 "verify after the correction" -- arb verify
+[ -z "$(in_effect_twice)" ] || fail "in effect twice: $(in_effect_twice)"
+reversals=$(sqlite3 "$WORK/arbiter.db" "SELECT group_concat(ref) FROM ledger_txn WHERE kind = 'reversal'")
+[ "$reversals" = "RF-P2" ] || fail "reversals: got '$reversals', want RF-P2"
+
+# The disputes team refunds Q1: added overrides on 05-06. 30.00 of P1 goes
+# back (paypal, Wednesday: 3 -> 05-11, 7 -> 05-15), 70.00 is released with
+# fee (7000 * 500 + 5000) / 10000 = 350.
+printf 'claim_id,outcome,amount,note\nQ1,refund,,"photos show a torn sleeve"\n' >"$WORK/q1.csv"
+check_exit 0 "rerun with added overrides" -- arb rerun --as-of 2026-05-06 --overrides "$WORK/q1.csv"
+check_file "$WORK/reports/2026-05-06/r3/adjustments.csv" "adjustments of the adjudication" <<CSV
+$AH
+add,refund,RF-Q1,P1,30.00,USD,2026-05-06
+add,release,P1,P1,70.00,USD,2026-05-06
+CSV
+check_file "$WORK/reports/2026-05-06/r3/refunds.csv" "the adjudicated refund" <<CSV
+$RH
+RF-Q1,P1,Q1,B1,paypal,30.00,USD,2026-05-06,2026-05-06,2026-05-11,2026-05-15,MANUAL_REFUND
+CSV
+check_grep '^P1,S1,70.00,3.50,66.50,USD,2026-05-06,MANUAL_REFUND$' "$WORK/reports/2026-05-06/r3/releases.csv" "rest of P1 released"
+check_exit 0 "verify after the adjudication" -- arb verify
+
+# Rerunning from 05-05 with nothing new keeps the added overrides and the
+# corrected tracking: nothing changes, nothing is paid again.
+before=$(sqlite3 "$WORK/arbiter.db" "SELECT count(*) FROM ledger_txn")
+check_exit 0 "rerun that changes nothing" -- arb rerun --as-of 2026-05-05
+printf '%s\n' "$AH" | check_file "$WORK/reports/2026-05-05/r3/adjustments.csv" "no adjustments"
+after=$(sqlite3 "$WORK/arbiter.db" "SELECT count(*) FROM ledger_txn")
+[ "$before" = "$after" ] || fail "an unchanged rerun posted to the ledger ($before -> $after)"
+check_grep '^Q1,P1,not_as_described,REFUND,MANUAL_REFUND,30.00,USD,2026-05-06$' "$WORK/reports/2026-05-06/r4/decisions.csv" "added overrides kept"
+[ -z "$(in_effect_twice)" ] || fail "in effect twice: $(in_effect_twice)"
+check_exit 0 "verify after the unchanged rerun" -- arb verify
+
+# The original night cannot be run again over the corrected one; the next
+# night goes on from the corrected state; reruns need a committed batch.
+check_exit 65 "original inputs of a rerun night" -- arb run --as-of 2026-05-05 --in "$WORK/in/2026-05-05"
+inputs 2026-05-22 '' '' ''
+check_exit 0 "the next night after reruns" -- arb run --as-of 2026-05-22 --in "$WORK/in/2026-05-22"
+check_exit 65 "rerun of a night never run" -- arb rerun --as-of 2026-05-10
+check_exit 66 "rerun with a missing --in folder" -- arb rerun --as-of 2026-05-05 --in "$WORK/nowhere"
+check_exit 0 "report of an older revision" -- arb report --as-of 2026-05-05 --revision 1
+check_grep '^RF-P2,' "$WORK/reports/2026-05-05/r1/refunds.csv" "revision 1 report keeps its refund"
+check_exit 0 "status lists revisions" -- arb status
+check_grep '^batch as_of=2026-05-05 revision=3 in_effect=yes' "$WORK/out" "latest revision in effect"
+check_grep '^batch as_of=2026-05-05 revision=1 in_effect=no' "$WORK/out" "first revision superseded"
+
+finish
