@@ -500,7 +500,8 @@ static int on_row(void *ctx, const struct csv_row *row)
     if (row->row_no == 1)
         return read_header(rd, row);
     struct file_stats *st = &rd->b->files[rd->which];
-    st->rows++;
+    if (++st->rows % 65536 == 0)
+        log_progress(input_file_names[rd->which], st->rows);
     const char *reason = NULL;
     enum row_outcome outcome;
     if (row->n_fields != rd->header_fields)

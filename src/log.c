@@ -6,7 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool quiet_mode, on_terminal;
+static bool quiet_mode, on_terminal, progress_shown;
+
 static struct timespec started, phase_started;
 static const char *current_phase = "";
 
@@ -29,8 +30,24 @@ double log_elapsed(void)
     return since(&started);
 }
 
+void log_progress(const char *what, long n)
+{
+    if (!on_terminal || quiet_mode)
+        return;
+    fprintf(stderr, "\r  %s: %ld rows", what, n);
+    progress_shown = true;
+}
+
+void log_progress_done(void)
+{
+    if (progress_shown)
+        fputs("\r\033[K", stderr); /* clear the progress line */
+    progress_shown = false;
+}
+
 static void emit(const char *level, const char *fmt, va_list ap)
 {
+    log_progress_done();
     if (on_terminal) {
         fprintf(stderr, "arbiter: %s%s", level, *level ? ": " : "");
     } else {

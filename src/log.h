@@ -16,6 +16,12 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_phase_begin(const char *phase);
 void log_phase_end(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* On a terminal (and not --quiet), rewrites one status line in place:
+ * "what: n rows"; elsewhere it prints nothing. log_progress_done ends the
+ * line. */
+void log_progress(const char *what, long n);
+void log_progress_done(void);
+
 /* Seconds since the program started (monotonic clock). */
 double log_elapsed(void);
 
