@@ -10,7 +10,8 @@ struct currency {
     int exponent;
 };
 
-/* ISO 4217 current codes (list one, 2024), sorted for bsearch. Written by
+/* ISO 4217 current codes (list one, 2025, with ZWL and ANG kept while
+ * they are withdrawn), sorted for bsearch. Written by
  * hand: no Debian library carries ISO 4217 minor units (iso-codes has the
  * codes only; ICU's digits follow CLDR and differ from ISO). */
 static const struct currency currencies[] = {
@@ -36,8 +37,9 @@ static const struct currency currencies[] = {
     {"SYP", 2}, {"SZL", 2}, {"THB", 2}, {"TJS", 2}, {"TMT", 2}, {"TND", 3}, {"TOP", 2},
     {"TRY", 2}, {"TTD", 2}, {"TWD", 2}, {"TZS", 2}, {"UAH", 2}, {"UGX", 0}, {"USD", 2},
     {"USN", 2}, {"UYI", 0}, {"UYU", 2}, {"UYW", 4}, {"UZS", 2}, {"VED", 2}, {"VES", 2},
-    {"VND", 0}, {"VUV", 0}, {"WST", 2}, {"XAF", 0}, {"XCD", 2}, {"XOF", 0}, {"XPF", 0},
-    {"YER", 2}, {"ZAR", 2}, {"ZMW", 2}, {"ZWL", 2},
+    {"VND", 0}, {"VUV", 0}, {"WST", 2}, {"XAF", 0}, {"XCD", 2}, {"XCG", 2}, {"XOF", 0},
+    {"XPF", 0},
+    {"YER", 2}, {"ZAR", 2}, {"ZMW", 2}, {"ZWG", 2}, {"ZWL", 2},
 };
 
 static int compare_code(const void *key, const void *elem)
