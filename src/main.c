@@ -1,6 +1,7 @@
 /* main.c: arbiter's entry point: finds the command and runs it. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "cli.h"
@@ -21,6 +22,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "arbiter: unknown command '%s' (see 'arbiter --help')\n", argv[1]);
         return EX_USAGE;
     }
+    /* Reports hold buyers' data: never readable or writable by others,
+     * never group-writable, whatever else the umask allows. */
+    mode_t mask = umask(0);
+    umask(mask | 027);
     struct options opts;
     int rc = cli_parse(cmd, argc - 1, argv + 1, &opts);
     if (rc)
