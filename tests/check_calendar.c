@@ -259,6 +259,18 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* A path that names a folder cannot be read as a calendar.
+ * KNOWN BUG, fails: src/calendar.c calendar_load returns 74 (EX_IOERR), as
+ * fopen succeeds on a folder and only the read fails. */
+START_TEST(test_folder_is_unreadable)
+{
+    char err[512] = "";
+    struct calendar c = {0};
+    ck_assert_int_eq(calendar_load(&c, "/tmp", err, sizeof err), 66);
+    ck_assert_msg(strstr(err, "/tmp") != NULL, "message does not name the file: %s", err);
+}
+END_TEST
+
 START_TEST(test_bom_header)
 {
     char err[512] = "";
@@ -290,6 +302,7 @@ static Suite *calendar_suite(void)
     TCase *load = tcase_create("load");
     tcase_add_loop_test(load, test_bad_file, 0, N(bad_files));
     tcase_add_test(load, test_missing_file);
+    tcase_add_test(load, test_folder_is_unreadable);
     tcase_add_test(load, test_bom_header);
     suite_add_tcase(s, load);
     return s;
