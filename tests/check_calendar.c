@@ -14,17 +14,20 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static char tmpdir[64];
+/* Every test works in a folder of its own under base_dir, which main
+ * removes at the end even when a failed test left its folder behind. */
+static char base_dir[64];
+static char tmpdir[128];
 
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_calendar.XXXXXX");
+    snprintf(tmpdir, sizeof tmpdir, "%s/t.XXXXXX", base_dir);
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
 static void remove_tmpdir(void)
 {
-    char cmd[128];
+    char cmd[192];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     ck_assert_int_eq(system(cmd), 0);
 }
@@ -310,9 +313,16 @@ static Suite *calendar_suite(void)
 
 int main(void)
 {
+    snprintf(base_dir, sizeof base_dir, "/tmp/check_calendar.XXXXXX");
+    if (!mkdtemp(base_dir))
+        return EXIT_FAILURE;
     SRunner *sr = srunner_create(calendar_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base_dir);
+    if (system(cmd) != 0)
+        return EXIT_FAILURE;
     return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -17,7 +17,10 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static char tmpdir[64];
+/* Every test works in a folder of its own under base_dir, which main
+ * removes at the end even when a failed test left its folder behind. */
+static char base_dir[64];
+static char tmpdir[128];
 static char conf_path[256]; /* <tmpdir>/etc/arbiter.conf */
 static struct config cfg;
 static char err[1024];
@@ -26,7 +29,7 @@ static char start_dir[PATH_MAX];
 static void setup(void)
 {
     ck_assert_ptr_nonnull(getcwd(start_dir, sizeof start_dir));
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_config.XXXXXX");
+    snprintf(tmpdir, sizeof tmpdir, "%s/t.XXXXXX", base_dir);
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     snprintf(conf_path, sizeof conf_path, "%s/etc", tmpdir);
     ck_assert_int_eq(mkdir(conf_path, 0700), 0);
@@ -38,7 +41,7 @@ static void setup(void)
 static void teardown(void)
 {
     ck_assert_int_eq(chdir(start_dir), 0); /* some tests change directory */
-    char cmd[128];
+    char cmd[192];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     ck_assert_int_eq(system(cmd), 0);
 }
@@ -345,9 +348,16 @@ static Suite *config_suite(void)
 
 int main(void)
 {
+    snprintf(base_dir, sizeof base_dir, "/tmp/check_config.XXXXXX");
+    if (!mkdtemp(base_dir))
+        return EXIT_FAILURE;
     SRunner *sr = srunner_create(config_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base_dir);
+    if (system(cmd) != 0)
+        return EXIT_FAILURE;
     return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
