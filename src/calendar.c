@@ -8,6 +8,7 @@
 #include <sysexits.h>
 
 #include "csvfile.h"
+#include "files.h"
 
 struct loader {
     struct calendar *cal;
@@ -61,7 +62,7 @@ static int compare_day(const void *a, const void *b)
 
 int calendar_load(struct calendar *cal, const char *path, char *err, size_t err_size)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = files_open_regular(path, NULL);
     if (!f) {
         snprintf(err, err_size, "%s: cannot read holiday calendar: %s", path, strerror(errno));
         return EX_NOINPUT;

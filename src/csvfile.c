@@ -116,11 +116,6 @@ static void on_row_end(int terminator, void *rd_)
         reset_row(rd);
         return;
     }
-    /* A line of nothing but spaces is blank, not a row. */
-    if (rd->n_fields == 1 && rd->lengths[0] == 0 && rd->raw.len == 0) {
-        reset_row(rd);
-        return;
-    }
     char **fields = realloc(rd->fields, (rd->n_fields + 1) * sizeof *fields);
     if (!fields) {
         rd->oom = true;

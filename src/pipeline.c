@@ -3,12 +3,12 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <sysexits.h>
 
 #include "decide.h"
 #include "digest.h"
+#include "files.h"
 #include "ingest.h"
 #include "log.h"
 #include "report.h"
@@ -17,17 +17,11 @@
 
 int inputs_open_file(const char *path, enum input_file which, struct batch_inputs *in)
 {
-    struct stat st;
-    in->files[which] = fopen(path, "rb");
-    if (!in->files[which] || fstat(fileno(in->files[which]), &st) != 0 || !S_ISREG(st.st_mode)) {
-        log_error("%s: cannot read input: %s", path,
-                  in->files[which] ? "not a regular file" : strerror(errno));
-        if (in->files[which])
-            fclose(in->files[which]);
-        in->files[which] = NULL;
+    in->files[which] = files_open_regular(path, &in->sizes[which]);
+    if (!in->files[which]) {
+        log_error("%s: cannot read input: %s", path, strerror(errno));
         return EX_NOINPUT;
     }
-    in->sizes[which] = st.st_size;
     return 0;
 }
 
