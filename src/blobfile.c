@@ -34,8 +34,9 @@ static int blob_stream_close(void *cookie)
 int blobfile_open(struct db *db, int64_t batch_id, int file_no, FILE **out, int64_t *size)
 {
     *out = NULL;
-    sqlite3_stmt *q = db_stmt(db, "SELECT rowid, coalesce(length(content), 0) FROM batch_file"
-                                  " WHERE batch_id = ? AND file_no = ? AND present = 1");
+    sqlite3_stmt *q = db_stmt(db, "SELECT c.rowid, length(c.content) FROM batch_file f"
+                                  " JOIN batch_file_content c USING (batch_id, file_no)"
+                                  " WHERE f.batch_id = ? AND f.file_no = ? AND f.present = 1");
     if (!q)
         return -1;
     db_bind_int(q, 1, batch_id);
@@ -50,8 +51,8 @@ int blobfile_open(struct db *db, int64_t batch_id, int file_no, FILE **out, int6
     if (!bs)
         return -1;
     bs->size = (int)*size;
-    if (*size > 0 && sqlite3_blob_open(db_handle(db), "main", "batch_file", "content", rowid, 0,
-                                       &bs->blob) != SQLITE_OK) {
+    if (*size > 0 && sqlite3_blob_open(db_handle(db), "main", "batch_file_content", "content",
+                                       rowid, 0, &bs->blob) != SQLITE_OK) {
         free(bs);
         return -1;
     }

@@ -39,7 +39,7 @@ struct reader {
     size_t *offsets, *lengths;
     char **fields;
     size_t n_fields, cap_fields;
-    bool too_long, bad_encoding, oom;
+    bool too_long, bad_encoding, overlong, oom;
     long row_no;
     csv_row_fn on_row;
     void *ctx;
@@ -55,8 +55,12 @@ static void on_field(void *data, size_t len, void *rd_)
 {
     struct reader *rd = rd_;
     const char *s = data ? data : "";
-    if (rd->stop || rd->oom)
+    if (rd->stop || rd->oom || rd->overlong)
         return;
+    if (rd->raw.len + len > CSVFILE_ROW_MAX) {
+        rd->overlong = true;
+        return;
+    }
     if (rd->n_fields == rd->cap_fields) {
         size_t cap = rd->cap_fields ? rd->cap_fields * 2 : 16;
         size_t *o = realloc(rd->offsets, cap * sizeof *o);
@@ -105,7 +109,7 @@ static void reset_row(struct reader *rd)
     rd->raw.len = 0;
     if (rd->raw.data)
         rd->raw.data[0] = '\0';
-    rd->too_long = rd->bad_encoding = false;
+    rd->too_long = rd->bad_encoding = rd->overlong = false;
 }
 
 static void on_row_end(int terminator, void *rd_)
@@ -122,12 +126,15 @@ static void on_row_end(int terminator, void *rd_)
         return;
     }
     rd->fields = fields;
+    if (rd->overlong)
+        rd->n_fields = 0;
     for (size_t i = 0; i < rd->n_fields; i++)
         fields[i] = rd->text.data + rd->offsets[i];
     fields[rd->n_fields] = NULL;
     struct csv_row row = {
         .row_no = ++rd->row_no,
         .n_fields = rd->n_fields,
+        .overlong = rd->overlong,
         .fields = fields,
         .lengths = rd->lengths,
         .too_long = rd->too_long,
@@ -138,16 +145,63 @@ static void on_row_end(int terminator, void *rd_)
     reset_row(rd);
 }
 
+/* libcsv's buffer grows through this: a field past the row limit fails
+ * the parse (CSV_ENOMEM) instead of taking memory. */
+static void *capped_realloc(void *p, size_t size)
+{
+    return size > CSVFILE_ROW_MAX + 4096 ? NULL : realloc(p, size);
+}
+
+static int start_parser(struct csv_parser *parser)
+{
+    if (csv_init(parser, 0) != 0)
+        return -1;
+    csv_set_space_func(parser, is_trim_space);
+    csv_set_realloc_func(parser, capped_realloc);
+    return 0;
+}
+
+/* Feeds len bytes to the parser. A row that outgrows the limit inside
+ * libcsv is passed on as overlong, and the bytes up to the next line feed
+ * are skipped with a fresh parser (*skipping carries across chunks). */
+static int feed(struct csv_parser *parser, struct reader *rd, const unsigned char *p, size_t len,
+                bool *skipping)
+{
+    while (len > 0 && !rd->stop && !rd->oom) {
+        if (*skipping) {
+            const unsigned char *nl = memchr(p, '\n', len);
+            if (!nl)
+                return 0;
+            len -= (size_t)(nl + 1 - p);
+            p = nl + 1;
+            *skipping = false;
+        }
+        size_t done = csv_parse(parser, p, len, on_field, on_row_end, rd);
+        if (done == len)
+            return 0;
+        if (csv_error(parser) != CSV_ENOMEM)
+            return -1;
+        rd->overlong = true;
+        on_row_end(0, rd);
+        csv_free(parser);
+        if (start_parser(parser))
+            return -1;
+        *skipping = true;
+        len -= done;
+        p += done;
+    }
+    return 0;
+}
+
 int csvfile_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
 {
     struct csv_parser parser;
-    if (csv_init(&parser, 0) != 0)
+    if (start_parser(&parser))
         return -1;
-    csv_set_space_func(&parser, is_trim_space);
     struct reader rd = {.on_row = on_row, .ctx = ctx};
     unsigned char chunk[1 << 16];
     size_t n;
-    bool first = true;
+    bool first = true, skipping = false;
     int rc = 0;
     while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
         if (on_bytes && (rc = on_bytes(ctx, chunk, n)) != 0)
@@ -156,14 +210,14 @@ int csvfile_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
         if (first && n >= 3 && memcmp(chunk, "\xEF\xBB\xBF", 3) == 0)
             skip = 3;
         first = false;
-        if (csv_parse(&parser, chunk + skip, n - skip, on_field, on_row_end, &rd) != n - skip)
+        if (feed(&parser, &rd, chunk + skip, n - skip, &skipping))
             rd.oom = true;
         if (rd.stop || rd.oom)
             break;
     }
     if (rc == 0 && !rd.stop && !rd.oom && ferror(in))
         rc = -1;
-    if (rc == 0 && !rd.stop && !rd.oom)
+    if (rc == 0 && !rd.stop && !rd.oom && !skipping)
         csv_fini(&parser, on_field, on_row_end, &rd);
     if (rc == 0 && rd.stop)
         rc = rd.stop;

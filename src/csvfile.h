@@ -11,6 +11,11 @@
 
 #define CSVFILE_FIELD_MAX 1024 /* longer fields are marked too long */
 
+/* A row of more bytes than this is not kept: it is passed on as one
+ * `overlong` row with no fields and the start of its text, and reading
+ * resumes at the next line. This bounds memory whatever a line holds. */
+#define CSVFILE_ROW_MAX (1024 * 1024)
+
 struct csv_row {
     long row_no;          /* 1 for the header */
     size_t n_fields;
@@ -18,6 +23,7 @@ struct csv_row {
     size_t *lengths;      /* byte lengths of the trimmed fields */
     bool too_long;        /* some field is over CSVFILE_FIELD_MAX bytes */
     bool bad_encoding;    /* some field is not UTF-8, or holds a NUL byte */
+    bool overlong;        /* over CSVFILE_ROW_MAX: no fields, raw is its start */
     const char *raw;      /* the row re-encoded as RFC 4180 text */
 };
 

@@ -497,14 +497,22 @@ static int on_row(void *ctx, const struct csv_row *row)
 {
     struct reader *rd = ctx;
     rd->row = row;
-    if (row->row_no == 1)
+    if (row->row_no == 1) {
+        if (row->overlong) {
+            snprintf(rd->b->err, sizeof rd->b->err, "%s: row 1: header row over %d bytes",
+                     input_file_names[rd->which], CSVFILE_ROW_MAX);
+            return EX_DATAERR;
+        }
         return read_header(rd, row);
+    }
     struct file_stats *st = &rd->b->files[rd->which];
     if (++st->rows % 65536 == 0)
         log_progress(input_file_names[rd->which], st->rows);
     const char *reason = NULL;
     enum row_outcome outcome;
-    if (row->n_fields != rd->header_fields)
+    if (row->overlong)
+        outcome = reject(&reason, "field_too_long");
+    else if (row->n_fields != rd->header_fields)
         outcome = reject(&reason, "bad_row");
     else if (row->too_long)
         outcome = reject(&reason, "field_too_long");
@@ -562,8 +570,8 @@ static int open_file_blob(struct reader *rd, int64_t size)
                  input_file_names[rd->which]);
         return EX_NOINPUT;
     }
-    sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch_file(batch_id, file_no, present, sha256,"
-                                     " content) VALUES (?, ?, 1, '', zeroblob(?))");
+    sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch_file_content(batch_id, file_no, content)"
+                                     " VALUES (?, ?, zeroblob(?))");
     if (!s)
         return EX_SOFTWARE;
     db_bind_int(s, 1, b->id);
@@ -573,7 +581,7 @@ static int open_file_blob(struct reader *rd, int64_t size)
         return EX_IOERR;
     rd->blob_size = size;
     if (size > 0 &&
-        sqlite3_blob_open(db_handle(b->db), "main", "batch_file", "content",
+        sqlite3_blob_open(db_handle(b->db), "main", "batch_file_content", "content",
                           sqlite3_last_insert_rowid(db_handle(b->db)), 1, &rd->blob) != SQLITE_OK)
         return EX_IOERR;
     return 0;
@@ -584,9 +592,7 @@ static int save_stats(struct batch *b, enum input_file which, bool present)
     struct file_stats *st = &b->files[which];
     sqlite3_stmt *s = db_stmt(
         b->db, "INSERT INTO batch_file(batch_id, file_no, present, sha256, rows, accepted,"
-               " duplicates, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-               " ON CONFLICT(batch_id, file_no) DO UPDATE SET sha256 = ?4, rows = ?5,"
-               " accepted = ?6, duplicates = ?7, rejected = ?8");
+               " duplicates, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!s)
         return -1;
     db_bind_int(s, 1, b->id);
