@@ -1,4 +1,5 @@
 /* main.c: arbiter's entry point: finds the command and runs it. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,6 +27,9 @@ int main(int argc, char **argv)
      * never group-writable, whatever else the umask allows. */
     mode_t mask = umask(0);
     umask(mask | 027);
+    /* Past a file size limit, writes fail with EFBIG (reported as 74)
+     * instead of the process being killed mid-batch. */
+    signal(SIGXFSZ, SIG_IGN);
     struct options opts;
     int rc = cli_parse(cmd, argc - 1, argv + 1, &opts);
     if (rc)
