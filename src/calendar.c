@@ -14,6 +14,7 @@ struct loader {
     struct calendar *cal;
     size_t cap;
     int date_col;
+    bool header_seen;
     const char *path;
     char *err;
     size_t err_size;
@@ -23,6 +24,7 @@ static int on_holiday_row(void *ctx, const struct csv_row *row)
 {
     struct loader *ld = ctx;
     if (row->row_no == 1) {
+        ld->header_seen = true;
         ld->date_col = -1;
         for (size_t i = 0; i < row->n_fields; i++)
             if (strcmp(row->fields[i], "date") == 0)
@@ -74,10 +76,16 @@ int calendar_load(struct calendar *cal, const char *path, char *err, size_t err_
         snprintf(err, err_size, "%s: read error: %s", path, strerror(errno));
         rc = EX_IOERR;
     }
+    if (rc == 0 && !ld.header_seen) {
+        snprintf(err, err_size, "%s: row 1: no header row (want 'date,name')", path);
+        rc = EX_USAGE;
+    }
     if (rc) {
         calendar_free(cal);
         return rc;
     }
+    if (cal->n_holidays == 0)
+        return 0;
     qsort(cal->holidays, cal->n_holidays, sizeof *cal->holidays, compare_day);
     size_t n = 0;
     for (size_t i = 0; i < cal->n_holidays; i++)

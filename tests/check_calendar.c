@@ -232,6 +232,7 @@ static const struct {
     {"date,name\n,Empty date\n", 2},
     {"date,name\n2026-12-25,Christmas\nChristmas\n", 3},
     {"day,name\n2026-12-25,Christmas\n", 1}, /* no date column */
+    {"", 1},                                   /* no header at all */
 };
 
 START_TEST(test_bad_file)
@@ -262,15 +263,29 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
-/* A path that names a folder cannot be read as a calendar.
- * KNOWN BUG, fails: src/calendar.c calendar_load returns 74 (EX_IOERR), as
- * fopen succeeds on a folder and only the read fails. */
+/* A path that names a folder cannot be read as a calendar (was 74). */
 START_TEST(test_folder_is_unreadable)
 {
     char err[512] = "";
     struct calendar c = {0};
     ck_assert_int_eq(calendar_load(&c, "/tmp", err, sizeof err), 66);
     ck_assert_msg(strstr(err, "/tmp") != NULL, "message does not name the file: %s", err);
+}
+END_TEST
+
+/* Regression (found by fuzz_files): a header with no rows sorted a NULL
+ * array, undefined behaviour; it is a calendar of no holidays. */
+START_TEST(test_header_only)
+{
+    char err[512] = "";
+    struct calendar c = {0};
+    make_tmpdir();
+    const char *path = write_file("header.csv", "date,ns\n");
+    ck_assert_msg(calendar_load(&c, path, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(c.n_holidays, 0);
+    ck_assert(calendar_is_business_day(&c, day("2026-12-25")));
+    calendar_free(&c);
+    remove_tmpdir();
 }
 END_TEST
 
@@ -307,6 +322,7 @@ static Suite *calendar_suite(void)
     tcase_add_test(load, test_missing_file);
     tcase_add_test(load, test_folder_is_unreadable);
     tcase_add_test(load, test_bom_header);
+    tcase_add_test(load, test_header_only);
     suite_add_tcase(s, load);
     return s;
 }

@@ -316,9 +316,9 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
-/* A path that names a folder cannot be read as a configuration file.
- * KNOWN BUG, fails: src/config.c config_load returns 74 (EX_IOERR), as
- * fopen succeeds on a folder and only fgets fails. */
+/* A path that names a folder cannot be read as a configuration file
+ * (regression: it was 74, fopen succeeds on a folder and only fgets
+ * failed). */
 START_TEST(test_folder_is_unreadable)
 {
     ck_assert_int_eq(config_load(&cfg, tmpdir, err, sizeof err), 66);

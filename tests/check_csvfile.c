@@ -129,8 +129,8 @@ static const struct parse_case cases[] = {
      {{1, {"a", "b", "c"}}, {2, {"1", "2"}}, {3, {"1", "2", "3", "4"}}}},
     /* A line holding one quoted empty field is a row (of one field), not a
      * blank line: dropping it would break rows = accepted + duplicates +
-     * rejected (SPEC §2). KNOWN BUG, fails: src/csvfile.c on_row_end takes
-     * any row of one empty field with empty raw text for a blank line. */
+     * rejected (SPEC §2). Regression: on_row_end took any row of one empty
+     * field with empty raw text for a blank line. */
     {"quoted empty field is a row, not a blank line", "a,b\n\"\"\n1,2\n",
      {{1, {"a", "b"}}, {2, {""}}, {3, {"1", "2"}}}},
     {"UTF-8 text", "name,city\nJos\xC3\xA9,\xE6\x9D\xB1\xE4\xBA\xAC\n",
