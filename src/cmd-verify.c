@@ -14,7 +14,7 @@ static int exec_verify(const struct options *o)
     int rc = session_open(&s, o, 0);
     if (rc)
         return rc;
-    long broken = verify_invariants(s.db, 0, stdout);
+    long broken = verify_all(s.db, stdout);
     session_close(&s);
     if (broken < 0) {
         log_error("%s: database error while verifying", o->db_path);

@@ -147,7 +147,7 @@ int pipeline_build(struct batch *b, struct batch_inputs *in, const struct option
         return rc;
     if (!b->replayed) {
         log_phase_begin("verify");
-        long broken = verify_invariants(b->db, b->id, stderr);
+        long broken = verify_batch(b->db, b->id, stderr);
         if (broken != 0) {
             snprintf(b->err, sizeof b->err, "batch breaks %ld ledger invariant(s): not committed",
                      broken);

@@ -193,7 +193,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     }
     if (rc == 0) {
         log_phase_begin("verify");
-        long broken = verify_invariants(s->db, 0, stderr);
+        long broken = verify_all(s->db, stderr);
         if (broken != 0) {
             snprintf(err, sizeof err, "rerun breaks %ld ledger invariant(s): not committed", broken);
             rc = EX_SOFTWARE;

@@ -7,11 +7,18 @@
 
 #include "db.h"
 
-/* Checks the invariants; with batch_id > 0 the per-order and per-posting
- * checks cover only what that batch touched (the per-currency escrow check
- * always covers everything). Each problem is printed as one line to out
- * (when not NULL). Returns the number of problems, or -1 on a database
- * error. */
-long verify_invariants(struct db *db, int64_t batch_id, FILE *out);
+/* Checks every invariant over the whole database (`arbiter verify`, and
+ * after a rerun). Each problem is printed as one line to out (when not
+ * NULL). Returns the number of problems, or -1 on a database error. */
+long verify_all(struct db *db, FILE *out);
+
+/* Checks what batch_id changed, through the batch's own rows and indexes
+ * only, so a night costs the same however long the history: its postings
+ * balance, its escrow movement equals the orders it opened less those it
+ * closed, each order it closed is refunded + released in full, and its
+ * postings match its captures, refunds and releases. Together with the
+ * same checks of every earlier batch this implies the whole-database
+ * invariants. Returns like verify_all. */
+long verify_batch(struct db *db, int64_t batch_id, FILE *out);
 
 #endif

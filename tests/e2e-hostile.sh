@@ -110,6 +110,28 @@ check_exit 0 "verify after the disk filled" -- arb verify
 [ ! -d "$WORK/reports/2026-03-11" ] || fail "disk full: reports written for an uncommitted batch"
 check_exit 0 "the night runs once there is room" -- arb run --as-of 2026-03-11 --in "$big"
 
+# A batch that would break an invariant is refused (70) and leaves the
+# database as it was: triggers planted in a copy skim a fee leg, or keep a
+# settled order open.
+night=$WORK/settle
+mkdir -p "$night"
+printf '%s\nS-1,B1,S1,2026-02-01,10.00,USD,paypal,5\n' "$OH" >"$night/orders.csv"
+printf 'order_id,event_at,status\nS-1,2026-02-02,delivered\n' >"$night/tracking.csv"
+cp "$dir/claims.csv" "$night/"
+for trigger in \
+    "CREATE TRIGGER skim AFTER INSERT ON ledger_leg WHEN NEW.account = 'fee_revenue' BEGIN
+     UPDATE ledger_leg SET amount = amount + 1 WHERE txn_id = NEW.txn_id AND account = NEW.account; END" \
+    "CREATE TRIGGER keep_open AFTER UPDATE OF closed_batch ON orders WHEN NEW.closed_batch IS NOT NULL
+     BEGIN UPDATE orders SET closed_batch = NULL WHERE order_id = NEW.order_id; END"; do
+    cp "$WORK/arbiter.db" "$WORK/tampered.db"
+    sqlite3 "$WORK/tampered.db" "$trigger"
+    before=$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)
+    check_exit 70 "a batch breaking an invariant is refused" -- "$ARBITER" run --as-of 2026-03-12 \
+        --in "$night" --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
+    check_grep '^BROKEN ' "$WORK/err" "the broken invariant is named"
+    [ "$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)" = "$before" ] || fail "refused batch changed the database"
+done
+
 mkdir -p "$WORK/folder.db"
 check_exit 73 "database path is a folder" -- "$ARBITER" run --as-of $d --in "$dir" --db "$WORK/folder.db" --reports "$WORK/r2"
 
