@@ -54,7 +54,15 @@ static const char schema_v1[] =
     " promised_by INTEGER NOT NULL, batch_id INTEGER NOT NULL,"
     " delivered_on INTEGER, lost INTEGER NOT NULL DEFAULT 0,"
     " closed_batch INTEGER) WITHOUT ROWID;"
-    "CREATE INDEX orders_open ON orders(order_id) WHERE closed_batch IS NULL;"
+    /* The orders rules 17-19 may act on, so a night reads those and not
+     * every open order: delivered ones by date, undelivered ones by
+     * promised date, lost ones. */
+    "CREATE INDEX orders_release_due ON orders(delivered_on)"
+    " WHERE closed_batch IS NULL AND delivered_on IS NOT NULL;"
+    "CREATE INDEX orders_refund_due ON orders(promised_by)"
+    " WHERE closed_batch IS NULL AND delivered_on IS NULL;"
+    "CREATE INDEX orders_lost ON orders(order_id)"
+    " WHERE closed_batch IS NULL AND delivered_on IS NULL AND lost = 1;"
     "CREATE TABLE event("
     " order_id TEXT NOT NULL, event_on INTEGER NOT NULL, status TEXT NOT NULL,"
     " carrier TEXT, tracking_number TEXT, batch_id INTEGER NOT NULL,"
