@@ -32,7 +32,8 @@ struct wb {
     day_t as_of;
     lxw_row_t max_rows; /* rows per sheet, header included; see workbook.h */
 
-    lxw_format *title, *section, *header, *label, *note, *date, *datetime, *check, *alarm;
+    lxw_format *title, *section, *header, *header_right, *header_center, *label, *note;
+    lxw_format *integer, *date, *datetime, *check, *alarm;
     struct wb_money_format money[WB_MAX_CURRENCIES];
     size_t n_money;
 

@@ -38,7 +38,8 @@ static void note_width(struct wb_sheet *sh, lxw_col_t col, size_t chars)
 }
 
 /* The length of the valid UTF-8 sequence at s, or 0 when it is not one
- * (overlong forms, surrogates and code points past U+10FFFF included). */
+ * (overlong forms, surrogates, U+FFFE, U+FFFF and code points past
+ * U+10FFFF included). */
 static size_t utf8_sequence(const unsigned char *s)
 {
     unsigned lead = s[0];
@@ -59,7 +60,8 @@ static size_t utf8_sequence(const unsigned char *s)
             return 0;
         cp = cp << 6 | (s[i] & 0x3F);
     }
-    return cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : n;
+    bool not_xml = cp == 0xFFFE || cp == 0xFFFF; /* outside XML 1.0's characters */
+    return cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || not_xml ? 0 : n;
 }
 
 /* Copies `in` into wb->text as text an XML file and Excel accept: an
@@ -116,7 +118,9 @@ void wb_put_text(struct wb_sheet *sh, lxw_col_t col, const char *text, lxw_forma
         return;
     }
     /* bold headers take about a fifth more room */
-    note_width(sh, col, format == sh->wb->header ? chars + chars / 5 + 1 : chars);
+    bool bold = format == sh->wb->header || format == sh->wb->header_right ||
+                format == sh->wb->header_center;
+    note_width(sh, col, bold ? chars + chars / 5 + 1 : chars);
     check_write(sh, worksheet_write_string(sh->ws, sh->row, col, clean, format));
 }
 
@@ -124,7 +128,7 @@ void wb_put_int(struct wb_sheet *sh, lxw_col_t col, int64_t v)
 {
     char digits[24];
     note_width(sh, col, (size_t)snprintf(digits, sizeof digits, "%lld", (long long)v));
-    check_write(sh, worksheet_write_number(sh->ws, sh->row, col, (double)v, NULL));
+    check_write(sh, worksheet_write_number(sh->ws, sh->row, col, (double)v, sh->wb->integer));
 }
 
 lxw_format *wb_money_format(struct wb *wb, const char *currency, int *exponent)
@@ -140,9 +144,10 @@ lxw_format *wb_money_format(struct wb *wb, const char *currency, int *exponent)
     *exponent = e;
     if (wb->n_money == WB_MAX_CURRENCIES)
         return NULL;
-    /* e.g. #,##0.00 "USD" -- the code is 3 letters [A-Z], safe inside quotes */
+    /* e.g. #,##0.00 "USD"_) -- the code is 3 letters [A-Z], safe inside
+     * quotes; _) leaves a little room before the next column's text */
     char pattern[40];
-    snprintf(pattern, sizeof pattern, "#,##0%s%.*s \"%.3s\"", e ? "." : "", e, "0000",
+    snprintf(pattern, sizeof pattern, "#,##0%s%.*s \"%.3s\"_)", e ? "." : "", e, "0000",
              currency);
     lxw_format *f = workbook_add_format(wb->book);
     if (f)
@@ -224,6 +229,18 @@ void wb_sheet_fit_columns(struct wb_sheet *sh, size_t n_columns)
     }
 }
 
+/* The header row of a table, each title aligned like its column. */
+static void write_header(struct wb_sheet *sh, const struct wb_table *t)
+{
+    for (size_t c = 0; c < t->n_columns; c++) {
+        enum wb_kind kind = t->columns[c].kind;
+        lxw_format *format = kind == WB_INT || kind == WB_MONEY ? sh->wb->header_right
+                             : kind == WB_DATE || kind == WB_CHECK ? sh->wb->header_center
+                                                                   : sh->wb->header;
+        wb_put_text(sh, (lxw_col_t)c, t->columns[c].header, format);
+    }
+}
+
 /* Adds the worksheet of the sheet's current part and, for a table, writes
  * its header row (bold, frozen). */
 static int open_part(struct wb_sheet *sh)
@@ -242,8 +259,7 @@ static int open_part(struct wb_sheet *sh)
     worksheet_fit_to_pages(sh->ws, 1, 0); /* printed: one page wide */
     if (!sh->table)
         return sh->wb->rc;
-    for (size_t c = 0; c < sh->table->n_columns; c++)
-        wb_put_text(sh, (lxw_col_t)c, sh->table->columns[c].header, sh->wb->header);
+    write_header(sh, sh->table);
     worksheet_freeze_panes(sh->ws, 1, 0);
     worksheet_repeat_rows(sh->ws, 0, 0);
     return sh->wb->rc;
@@ -360,8 +376,7 @@ int wb_table_sheet(struct wb *wb, const struct wb_table *table)
 int wb_table_section(struct wb_sheet *sh, const struct wb_table *table, lxw_row_t *first_data,
                      lxw_row_t *last_data)
 {
-    for (size_t c = 0; c < table->n_columns; c++)
-        wb_put_text(sh, (lxw_col_t)c, table->columns[c].header, sh->wb->header);
+    write_header(sh, table);
     lxw_row_t header_row = sh->row;
     long rows = 0;
     int rc = write_rows(sh, table, &rows);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "workbook-internal.h"
 
@@ -43,12 +44,20 @@ static void make_formats(struct wb *wb)
     format_set_font_size(wb->title, 14);
     wb->section = new_format(wb->book, true, NULL);
     format_set_font_size(wb->section, 12);
-    wb->header = new_format(wb->book, true, NULL);
-    format_set_bg_color(wb->header, 0xD9E1F2);
-    format_set_bottom(wb->header, LXW_BORDER_THIN);
+    lxw_format **headers[] = {&wb->header, &wb->header_right, &wb->header_center};
+    const uint8_t aligns[] = {LXW_ALIGN_LEFT, LXW_ALIGN_RIGHT, LXW_ALIGN_CENTER};
+    for (size_t i = 0; i < 3; i++) {
+        lxw_format *h = *headers[i] = new_format(wb->book, true, NULL);
+        format_set_bg_color(h, 0xD9E1F2);
+        format_set_bottom(h, LXW_BORDER_THIN);
+        format_set_align(h, aligns[i]);
+        if (aligns[i] == LXW_ALIGN_RIGHT) /* clear of the next title */
+            format_set_indent(h, 1);
+    }
     wb->label = new_format(wb->book, true, NULL);
     wb->note = new_format(wb->book, false, NULL);
     format_set_italic(wb->note);
+    wb->integer = new_format(wb->book, false, "#,##0_)"); /* _): room before the next text */
     wb->date = new_format(wb->book, false, "yyyy-mm-dd");
     format_set_align(wb->date, LXW_ALIGN_CENTER);
     wb->datetime = new_format(wb->book, false, "yyyy-mm-dd hh:mm:ss");
@@ -94,10 +103,19 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
         return EX_SOFTWARE;
     }
 
+    /* Try the file first: libxlsxwriter only opens it at the very end, and
+     * then says little about why it could not. */
+    FILE *probe = fopen(tmp, "wb");
+    if (!probe) {
+        snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    fclose(probe);
     lxw_workbook_options options = {.constant_memory = LXW_TRUE};
     wb.book = workbook_new_opt(tmp, &options);
     if (!wb.book) {
         snprintf(err, err_size, "%s: cannot create workbook", tmp);
+        unlink(tmp);
         return EX_CANTCREAT;
     }
     make_formats(&wb);
@@ -106,17 +124,17 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
     lxw_error closed = workbook_close(wb.book); /* frees the book whatever happens */
     free(wb.text);
     if (wb.rc) {
-        remove(tmp);
+        unlink(tmp);
         return wb.rc;
     }
     if (closed != LXW_NO_ERROR) {
         snprintf(err, err_size, "%s: cannot write workbook: %s", tmp, lxw_strerror(closed));
-        remove(tmp);
+        unlink(tmp);
         return close_error_code(closed);
     }
     if (rename(tmp, path) != 0) {
         snprintf(err, err_size, "%s: cannot rename into place: %s", path, strerror(errno));
-        remove(tmp);
+        unlink(tmp);
         return EX_CANTCREAT;
     }
     return 0;
