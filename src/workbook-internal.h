@@ -30,6 +30,7 @@ struct wb {
     struct db *db;
     int64_t batch_id;
     day_t as_of;
+    bool in_effect;     /* false: a revision replaced by a rerun */
     lxw_row_t max_rows; /* rows per sheet, header included; see workbook.h */
 
     lxw_format *title, *section, *header, *header_right, *header_center, *label, *note;

@@ -24,7 +24,8 @@ static const struct wb_column file_columns[] = {
 static const struct wb_table files = {
     SUMMARY,
     "SELECT CASE file_no WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv'"
-    " WHEN 2 THEN 'claims.csv' ELSE 'overrides.csv' END,"
+    " WHEN 2 THEN 'claims.csv' WHEN 3 THEN 'overrides.csv'"
+    " ELSE 'overrides.csv added by a rerun' END,"
     " CASE WHEN present THEN 'yes' ELSE 'no' END, rows, accepted, duplicates, rejected,"
     " CASE WHEN rows = accepted + duplicates + rejected THEN 'OK' ELSE 'MISMATCH' END"
     " FROM batch_file WHERE batch_id = ?1 ORDER BY file_no",
@@ -48,12 +49,20 @@ static const struct wb_table claim_counts = {
     -1, claim_count_columns, N(claim_count_columns), NULL, NULL,
 };
 
-/* The escrow account per currency from the ledger, as the batches in
- * effect see it. Each posting counts on the as-of date of the batch that
- * made it, and a reversal (a rerun) on the date of the posting it cancels,
- * under that posting's kind: so a date's movements are what is in effect
- * for it, whichever revision wrote them. Open orders are counted apart,
- * from the orders table, to check the ledger against. */
+/* The escrow account per currency from the ledger.
+ *
+ * For a batch in effect, each posting counts on the as-of date of the
+ * batch that made it, and a reversal (a rerun) on the date of the posting
+ * it cancels, under that posting's kind: so a date's movements are what
+ * is in effect for it, whichever revision wrote them (a rerun keeps an
+ * unchanged posting in the revision that first made it). Open orders are
+ * counted apart, from the orders table, to check the ledger against.
+ *
+ * A revision replaced by a rerun is shown as it was written: its own
+ * postings are its movements, those of earlier batches (smaller ids) its
+ * opening. The orders table holds only the current state, so its open
+ * orders cannot be rebuilt; that cell stays empty and the check covers
+ * the arithmetic only. */
 static const struct wb_column escrow_columns[] = {
     {"Currency", WB_TEXT, 0, NULL},
     {"Opening escrow", WB_MONEY, 1, NULL},
@@ -64,37 +73,41 @@ static const struct wb_column escrow_columns[] = {
     {"Closing escrow", WB_MONEY, 6, NULL},
     {"Open orders", WB_MONEY, 7, NULL},
     {"Check", WB_CHECK, 8,
-     "=IF(AND(ROUND(B#+C#-D#-F#-G#,4)=0,ROUND(G#-H#,4)=0),\"OK\",\"MISMATCH\")"},
+     "=IF(AND(ROUND(B#+C#-D#-F#-G#,4)=0,OR(H#=\"\",ROUND(G#-H#,4)=0)),\"OK\",\"MISMATCH\")"},
 };
 
 static const struct wb_table escrow = {
     SUMMARY,
-    "WITH legs AS ("
-    " SELECT l.currency, l.account, l.amount, coalesce(r.kind, t.kind) AS kind, b.as_of"
+    "WITH me AS (SELECT in_effect FROM batch WHERE id = ?1),"
+    "legs AS ("
+    " SELECT l.currency, l.account, l.amount, coalesce(r.kind, t.kind) AS kind,"
+    "  CASE WHEN (SELECT in_effect FROM me) THEN ob.as_of - ?2 ELSE t.batch_id - ?1 END AS rel"
     " FROM ledger_leg l JOIN ledger_txn t ON t.id = l.txn_id"
     " LEFT JOIN ledger_txn r ON r.id = t.reverses"
-    " JOIN batch b ON b.id = coalesce(r.batch_id, t.batch_id) WHERE b.as_of <= ?2),"
+    " JOIN batch ob ON ob.id = coalesce(r.batch_id, t.batch_id)),"
     "sums AS (SELECT currency,"
-    " sum(CASE WHEN account = 'escrow' AND as_of < ?2 THEN amount ELSE 0 END) AS opening,"
-    " sum(CASE WHEN account = 'escrow' AND as_of = ?2 AND kind = 'capture'"
+    " sum(CASE WHEN account = 'escrow' AND rel < 0 THEN amount ELSE 0 END) AS opening,"
+    " sum(CASE WHEN account = 'escrow' AND rel = 0 AND kind = 'capture'"
     "  THEN amount ELSE 0 END) AS captured,"
-    " -sum(CASE WHEN account = 'escrow' AND as_of = ?2 AND kind = 'release'"
+    " -sum(CASE WHEN account = 'escrow' AND rel = 0 AND kind = 'release'"
     "  THEN amount ELSE 0 END) AS released,"
-    " sum(CASE WHEN account = 'fee_revenue' AND as_of = ?2 THEN amount ELSE 0 END) AS fees,"
-    " -sum(CASE WHEN account = 'escrow' AND as_of = ?2 AND kind = 'refund'"
+    " sum(CASE WHEN account = 'fee_revenue' AND rel = 0 THEN amount ELSE 0 END) AS fees,"
+    " -sum(CASE WHEN account = 'escrow' AND rel = 0 AND kind = 'refund'"
     "  THEN amount ELSE 0 END) AS refunded,"
-    " sum(CASE WHEN account = 'escrow' THEN amount ELSE 0 END) AS closing"
+    " sum(CASE WHEN account = 'escrow' AND rel <= 0 THEN amount ELSE 0 END) AS closing"
     " FROM legs GROUP BY currency),"
     "held AS (SELECT o.currency, sum(o.amount) AS open_total FROM " WB_OPEN_ORDERS
-    " GROUP BY o.currency)"
-    "SELECT s.currency, opening, captured, released, fees, refunded, closing,"
-    " coalesce(open_total, 0),"
+    " GROUP BY o.currency),"
+    "shown AS (SELECT s.*, CASE WHEN (SELECT in_effect FROM me)"
+    "  THEN coalesce(h.open_total, 0) END AS open_total"
+    " FROM sums s LEFT JOIN held h ON h.currency = s.currency)"
+    "SELECT currency, opening, captured, released, fees, refunded, closing, open_total,"
     " CASE WHEN opening + captured - released - refunded = closing"
-    "  AND closing = coalesce(open_total, 0) THEN 'OK' ELSE 'MISMATCH' END"
-    " FROM sums s LEFT JOIN held h ON h.currency = s.currency"
+    "  AND (open_total IS NULL OR closing = open_total) THEN 'OK' ELSE 'MISMATCH' END"
+    " FROM shown"
     " WHERE opening <> 0 OR captured <> 0 OR released <> 0 OR refunded <> 0 OR closing <> 0"
-    "  OR open_total IS NOT NULL"
-    " ORDER BY s.currency",
+    "  OR open_total <> 0"
+    " ORDER BY currency",
     0, escrow_columns, N(escrow_columns), NULL, "No money has been held in escrow yet.",
 };
 
@@ -240,8 +253,12 @@ int wb_write_summary(struct wb *wb)
         write_section(&sh, "Claims evaluated, by status and rule", &claim_counts, NULL, NULL,
                       NULL) ||
         write_section(&sh, "Escrow by currency", &escrow,
-                      "Check: opening + captured - released - refunded = closing, and closing"
-                      " = the amounts of the open orders (see Escrow aging).",
+                      wb->in_effect
+                          ? "Check: opening + captured - released - refunded = closing, and"
+                            " closing = the amounts of the open orders (see Escrow aging)."
+                          : "Check: opening + captured - released - refunded = closing. This"
+                            " revision was replaced by a rerun: open orders and Escrow aging"
+                            " are those of the revision in effect.",
                       NULL, NULL))
         return wb->rc;
     lxw_row_t anchor = sh.row + 2; /* the title row of the next section */

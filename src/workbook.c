@@ -87,15 +87,17 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
     }
     struct wb wb = {.db = db, .batch_id = batch_id, .max_rows = rows_per_sheet(),
                     .err = err, .err_size = err_size};
-    sqlite3_stmt *q = db_stmt(db, "SELECT as_of FROM batch WHERE id = ?1");
+    sqlite3_stmt *q = db_stmt(db, "SELECT as_of, in_effect FROM batch WHERE id = ?1");
     if (!q) {
         snprintf(err, err_size, "workbook: %s", db_errmsg(db));
         return EX_SOFTWARE;
     }
     db_bind_int(q, 1, batch_id);
     int step = sqlite3_step(q);
-    if (step == SQLITE_ROW)
+    if (step == SQLITE_ROW) {
         wb.as_of = (day_t)sqlite3_column_int64(q, 0);
+        wb.in_effect = sqlite3_column_int(q, 1) != 0;
+    }
     sqlite3_reset(q);
     if (step != SQLITE_ROW) {
         snprintf(err, err_size, "workbook: batch %lld is not in the database",
