@@ -1,0 +1,174 @@
+/* workbook-internal.h: what the workbook's source files share, and nothing
+ * else includes: the writing context, the table-driven sheet writer
+ * (a sheet or a section of one = an SQL query + a list of typed columns),
+ * and the claim explanations. The public entry point is in workbook.h. */
+#ifndef ARBITER_WORKBOOK_INTERNAL_H
+#define ARBITER_WORKBOOK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xlsxwriter.h>
+
+#include "date.h"
+#include "db.h"
+#include "money.h"
+
+#define WB_MAX_COLUMNS 16
+#define WB_MAX_CURRENCIES 256 /* more than ISO 4217 has */
+
+struct wb_money_format {
+    char code[4];
+    int exponent;
+    lxw_format *format;
+};
+
+/* Everything the sheet writers share while one workbook is written. */
+struct wb {
+    lxw_workbook *book;
+    struct db *db;
+    int64_t batch_id;
+    day_t as_of;
+    bool in_effect;     /* false: a revision replaced by a rerun */
+    lxw_row_t max_rows; /* rows per sheet, header included; see workbook.h */
+
+    lxw_format *title, *section, *header, *header_right, *header_center, *label, *note;
+    lxw_format *integer, *date, *datetime, *check, *alarm;
+    struct wb_money_format money[WB_MAX_CURRENCIES];
+    size_t n_money;
+
+    char *text;        /* scratch buffer for cleaned text; owned, freed by wb_free */
+    size_t text_size;
+
+    int rc;            /* first failure (sysexits code), 0 while all is well */
+    char *err;         /* its message; the caller's buffer */
+    size_t err_size;
+};
+
+/* How a column shows its SQL value. */
+enum wb_kind {
+    WB_TEXT,    /* input text, always written as a string */
+    WB_INT,     /* a count or a row number */
+    WB_MONEY,   /* minor units, shown in major units in the row's currency */
+    WB_DATE,    /* a day number */
+    WB_CHECK,   /* a formula (`formula`, '#' = this row's number) whose cached
+                   result is the SQL value ("OK" or "MISMATCH") */
+    WB_DERIVED, /* text made by the table's `derive` from the whole row */
+};
+
+struct wb_column {
+    const char *header;
+    enum wb_kind kind;
+    int sql_col;         /* the statement column shown (unused for WB_DERIVED) */
+    const char *formula; /* WB_CHECK only */
+};
+
+/* Writes the derived text of the current row into buf (size bytes). */
+typedef void wb_derive_fn(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size);
+
+/* One table: a query and its columns. The query is a string literal (the
+ * statement cache keys on its address) with parameters ?1 = batch id and,
+ * when it has a second one, ?2 = the batch's as-of date. */
+struct wb_table {
+    const char *sheet;      /* sheet name, for tables that are whole sheets */
+    const char *sql;
+    int currency_col;       /* SQL column holding the currency of WB_MONEY cells, -1: none */
+    const struct wb_column *columns;
+    size_t n_columns;
+    wb_derive_fn *derive;   /* for WB_DERIVED columns */
+    const char *when_empty; /* the line written under the header when there is no row */
+};
+
+/* A worksheet being written row after row (constant-memory mode). A
+ * continuing sheet is one table: past wb->max_rows rows it goes on in
+ * "Name (2)", "Name (3)"... each with the header again. */
+struct wb_sheet {
+    struct wb *wb;
+    const char *name;
+    const struct wb_table *table; /* NULL: a free-form sheet that never continues */
+    lxw_worksheet *ws;
+    int part;                     /* 1 for "Name", 2 for "Name (2)"... */
+    lxw_row_t row;                /* the next row to write */
+    double widths[WB_MAX_COLUMNS];
+};
+
+/* Records the first failure; later ones are dropped. Returns wb->rc. */
+int wb_fail(struct wb *wb, int rc, const char *what, const char *detail);
+
+/* The number format of a currency, created on first use. */
+lxw_format *wb_money_format(struct wb *wb, const char *currency, int *exponent);
+
+/* Cell writers: they track the column width and record write failures. */
+void wb_put_text(struct wb_sheet *sh, lxw_col_t col, const char *text, lxw_format *format);
+void wb_put_int(struct wb_sheet *sh, lxw_col_t col, int64_t v);
+void wb_put_money(struct wb_sheet *sh, lxw_col_t col, money_t minor, const char *currency);
+void wb_put_date(struct wb_sheet *sh, lxw_col_t col, day_t day);
+/* A stored "YYYY-MM-DDTHH:MM:SSZ" as a date and time (text if malformed). */
+void wb_put_timestamp(struct wb_sheet *sh, lxw_col_t col, const char *timestamp);
+/* A title in column A; it does not widen the column. */
+void wb_put_heading(struct wb_sheet *sh, const char *text, lxw_format *format);
+
+/* Starts a free-form sheet (Summary). */
+void wb_sheet_open(struct wb *wb, struct wb_sheet *sh, const char *name);
+
+/* Writes a whole sheet from one table, continuing it on further sheets
+ * past the row limit. Returns 0 or wb->rc. */
+int wb_table_sheet(struct wb *wb, const struct wb_table *table);
+
+/* Writes a table as a section of a free-form sheet from its next row:
+ * header, rows (or the when_empty line). *first_data and *last_data get
+ * the rows of its data (last < first when none). Returns 0 or wb->rc. */
+int wb_table_section(struct wb_sheet *sh, const struct wb_table *table, lxw_row_t *first_data,
+                     lxw_row_t *last_data);
+
+/* Moves a free-form sheet to its next row. Returns 0 or wb->rc. */
+int wb_sheet_new_row(struct wb_sheet *sh);
+
+/* Sets the column widths of a sheet from what was written in it. */
+void wb_sheet_fit_columns(struct wb_sheet *sh, size_t n_columns);
+
+/* The sheets (workbook-sheets.c and workbook-summary.c). */
+int wb_write_summary(struct wb *wb);
+int wb_write_detail_sheets(struct wb *wb);
+
+/* "As the batch saw it" is decided by as-of dates, not batch ids: a rerun
+ * writes new revisions of its batches (new ids) while older postings and
+ * facts keep theirs. ?2 is always the as-of date. */
+
+/* The orders, as `o`, whose escrow was held after the batch: captured by
+ * a batch up to its date and not closed by one up to its date. */
+#define WB_OPEN_ORDERS                                                                            \
+    "orders o JOIN batch placed ON placed.id = o.batch_id"                                        \
+    " LEFT JOIN batch closed ON closed.id = o.closed_batch"                                       \
+    " WHERE placed.as_of <= ?2 AND (closed.id IS NULL OR closed.as_of > ?2)"
+
+/* The claim columns the Claims and Manual review sheets select and
+ * wb_explain_claim reads, by position (enum wb_claim_col). A response or
+ * a delivery event that a later batch brought is left out. ?1 = batch id. */
+#define WB_CLAIM_SELECT                                                                           \
+    "SELECT d.claim_id, c.order_id, c.reason, c.opened_on, d.status, d.rule, d.refund_amount,"    \
+    " o.currency, CASE WHEN rb.as_of <= ?2 THEN c.response END,"                                  \
+    " CASE WHEN rb.as_of <= ?2 THEN c.responded_on END, o.promised_by,"                           \
+    " (SELECT min(e.event_on) FROM event e JOIN batch eb ON eb.id = e.batch_id"                   \
+    "  WHERE e.order_id = c.order_id AND e.status = 'delivered' AND eb.as_of <= ?2),"             \
+    " v.note,"                                                                                    \
+    " CASE WHEN c.reason = 'not_received' THEN o.amount ELSE coalesce(c.amount, o.amount) END,"   \
+    " o.buyer_id, o.seller_id, ?2 - c.opened_on"                                                  \
+    " FROM decision d JOIN claim c ON c.claim_id = d.claim_id"                                    \
+    " JOIN orders o ON o.order_id = c.order_id"                                                   \
+    " LEFT JOIN batch rb ON rb.id = c.response_batch"                                             \
+    " LEFT JOIN override v ON v.claim_id = d.claim_id"                                            \
+    " WHERE d.batch_id = ?1"
+
+enum wb_claim_col {
+    CC_CLAIM, CC_ORDER, CC_REASON, CC_OPENED, CC_STATUS, CC_RULE, CC_REFUND, CC_CURRENCY,
+    CC_RESPONSE, CC_RESPONDED, CC_PROMISED_BY, CC_DELIVERED, CC_NOTE, CC_CLAIMED, CC_BUYER,
+    CC_SELLER, CC_AGE
+};
+
+/* The plain-language reason of a claim's decision, from the columns of
+ * WB_CLAIM_COLUMNS (workbook-explain.c); a wb_derive_fn. */
+void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size);
+
+#endif
