@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const char *const extra_column_names[] = {"internal_note", "source_system", "batch_ref"};
-static const char *const extra_column_values[] = {"", "", "", "", "vip", "b2b", "gift wrap",
-                                                  "multi\nline, note", "re-sent by \"ops\""};
+static const char *const extra_column_values[] = {
+    "", "", "", "", "vip", "b2b", "gift wrap", "multi\nline, note", "re-sent by \"ops\""};
 
 #define COUNT(a) ((unsigned)(sizeof(a) / sizeof((a)[0])))
 
@@ -90,9 +90,10 @@ void csv_write_row(struct csv_out *out, enum row_shape shape)
         if (i)
             fputc(',', out->f);
         int src = out->source[i];
-        write_field(out, src >= 0 ? out->field[src]
-                                  : extra_column_values[rng_below(&out->style,
-                                                                  COUNT(extra_column_values))]);
+        write_field(out,
+                    src >= 0
+                        ? out->field[src]
+                        : extra_column_values[rng_below(&out->style, COUNT(extra_column_values))]);
     }
     if (shape == ROW_LONG)
         fputs(",unexpected", out->f);
@@ -114,8 +115,8 @@ int csv_close(struct csv_out *out)
 enum when_form { WHEN_DATE, WHEN_UTC, WHEN_UTC_FRACTION, WHEN_OFFSET, WHEN_OFFSET_FRACTION };
 static const unsigned when_form_weights[] = {35, 20, 10, 25, 10};
 /* UTC offsets of the marketplace's buyers, sellers and carriers, in minutes. */
-static const int offsets_minutes[] = {0,    60,   120,  180,  330,  345,  480, 540,
-                                      600,  840,  -180, -240, -300, -420, -480, -600};
+static const int offsets_minutes[] = {0,   60,  120,  180,  330,  345,  480,  540,
+                                      600, 840, -180, -240, -300, -420, -480, -600};
 
 void csv_format_when(struct csv_out *out, char *buf, gday_t day, uint32_t second)
 {

@@ -28,8 +28,8 @@ struct csv_out {
     const struct csv_layout *layout;
     struct rng style; /* all spelling choices of this file draw from here */
     const char *eol;
-    unsigned n_out;                         /* columns in the header */
-    int source[CSV_MAX_COLUMNS + 1];        /* canonical column of each, -1: extra column */
+    unsigned n_out;                  /* columns in the header */
+    int source[CSV_MAX_COLUMNS + 1]; /* canonical column of each, -1: extra column */
     unsigned quote_per_mille, pad_per_mille, blank_per_mille;
     /* The row being written, in canonical column order. It stays after the
      * write, so the last row is there as a template for a bad row. */

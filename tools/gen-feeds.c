@@ -6,14 +6,17 @@
 #include <string.h>
 
 const struct csv_layout feed_layouts[FEED_COUNT] = {
-    [FEED_ORDERS] = {"orders.csv", 8,
+    [FEED_ORDERS] = {"orders.csv",
+                     8,
                      {"order_id", "buyer_id", "seller_id", "placed_at", "amount", "currency",
                       "payment_method", "promised_days"},
                      0},
-    [FEED_TRACKING] = {"tracking.csv", 5,
+    [FEED_TRACKING] = {"tracking.csv",
+                       5,
                        {"order_id", "event_at", "status", "carrier", "tracking_number"},
                        1u << T_CARRIER | 1u << T_TRACKING},
-    [FEED_CLAIMS] = {"claims.csv", 7,
+    [FEED_CLAIMS] = {"claims.csv",
+                     7,
                      {"claim_id", "order_id", "opened_at", "reason", "amount", "seller_response",
                       "responded_at"},
                      0},
@@ -65,7 +68,7 @@ static const struct bad_case bad_cases[] = {
     {FEED_ORDERS, "duplicate_conflict", OVER_AMOUNT, O_AMOUNT, NULL, true},
     {FEED_ORDERS, "field_too_long", TOO_LONG, O_SELLER, NULL, false},
     {FEED_ORDERS, "bad_amount", SET, O_AMOUNT, "-5", false},
-    {FEED_ORDERS, "bad_encoding", SET, O_BUYER, "B\xe9" "0042", false},
+    {FEED_ORDERS, "bad_encoding", SET, O_BUYER, "B\3510042", false}, /* \351: Latin-1 e-acute */
     {FEED_ORDERS, "bad_number", SET, O_DAYS, "400", false},
     {FEED_ORDERS, "bad_row", SHORT_ROW, 0, NULL, false},
     {FEED_ORDERS, "bad_date", SET, O_PLACED, "2026-11-05T24:00:00Z", false},
@@ -194,8 +197,9 @@ const char *bad_row_write(struct csv_out *out, enum feed feed, const struct row_
     if (id_column >= 0 && !bc->keeps_id)
         fresh_id(out->field[id_column], feed, night, j);
     corrupt(out, bc, facts, night, j);
-    csv_write_row(out, bc->how == SHORT_ROW ? ROW_SHORT : bc->how == LONG_ROW ? ROW_LONG
-                                                                               : ROW_NORMAL);
+    csv_write_row(out, bc->how == SHORT_ROW  ? ROW_SHORT
+                       : bc->how == LONG_ROW ? ROW_LONG
+                                             : ROW_NORMAL);
     memcpy(out->field, good, sizeof good);
     return bc->reason;
 }

@@ -18,10 +18,10 @@ extern const struct csv_layout feed_layouts[FEED_COUNT];
 
 /* What a bad row made from the row in out->field needs to know about it. */
 struct row_facts {
-    bool real;            /* the row was written and accepted; else made up */
-    gday_t placed;        /* the day its order was placed */
-    int64_t order_amount; /* the order's amount in minor units */
-    int exponent;         /* of the order's currency */
+    bool real;                 /* the row was written and accepted; else made up */
+    gday_t placed;             /* the day its order was placed */
+    int64_t order_amount;      /* the order's amount in minor units */
+    int exponent;              /* of the order's currency */
     const char *decided_claim; /* a claim decided by an override on an earlier night, or NULL */
 };
 

@@ -19,7 +19,8 @@ static uint64_t mix64(uint64_t z)
 
 struct rng rng_for(uint64_t seed, uint64_t a, uint64_t b)
 {
-    struct rng r = {mix64(mix64(seed ^ 0x5851f42d4c957f2dULL) ^ a) ^ mix64(b + 0x9e3779b97f4a7c15ULL)};
+    struct rng r = {mix64(mix64(seed ^ 0x5851f42d4c957f2dULL) ^ a) ^
+                    mix64(b + 0x9e3779b97f4a7c15ULL)};
     return r;
 }
 
@@ -101,8 +102,8 @@ void day_format(gday_t d, char buf[11])
 /* ---- reference tables ---- */
 
 const struct currency currencies[] = {
-    {"USD", 2, 500, 80000},  {"EUR", 2, 500, 70000},  {"GBP", 2, 400, 60000},
-    {"BRL", 2, 2000, 400000}, {"JPY", 0, 500, 90000},  {"KRW", 0, 5000, 900000},
+    {"USD", 2, 500, 80000},   {"EUR", 2, 500, 70000},   {"GBP", 2, 400, 60000},
+    {"BRL", 2, 2000, 400000}, {"JPY", 0, 500, 90000},   {"KRW", 0, 5000, 900000},
     {"KWD", 3, 1500, 250000}, {"BHD", 3, 1500, 300000},
 };
 static const unsigned currency_weights[] = {30, 18, 10, 10, 12, 8, 6, 6};
@@ -113,7 +114,7 @@ const char *const payment_methods[] = {"card_credit", "card_debit", "paypal", "a
 static const unsigned payment_method_weights[] = {35, 20, 20, 15, 10};
 const unsigned payment_method_count = sizeof payment_methods / sizeof payment_methods[0];
 
-const char *const carriers[] = {"CAINIAO", "4PX",  "YANWEN",      "DHL eCommerce",
+const char *const carriers[] = {"CAINIAO", "4PX",  "YANWEN",       "DHL eCommerce",
                                 "UPS",     "USPS", "Correios, BR", "J&T Express"};
 const unsigned carrier_count = sizeof carriers / sizeof carriers[0];
 
@@ -129,8 +130,7 @@ const char *const override_notes[] = {
 };
 const unsigned override_note_count = sizeof override_notes / sizeof override_notes[0];
 
-const char *const event_status_names[] = {"shipped", "in_transit", "delivered", "lost",
-                                          "returned"};
+const char *const event_status_names[] = {"shipped", "in_transit", "delivered", "lost", "returned"};
 const char *const claim_reason_names[] = {"not_received", "not_as_described"};
 const char *const seller_response_names[] = {"", "accepted", "rejected"};
 
@@ -314,8 +314,8 @@ static void plan_override(struct order *o, struct rng *r)
     v->present = true;
     v->night = from + 1 + (gday_t)rng_below(r, 4);
     v->refund = rng_per_mille(r, 600);
-    v->amount = v->refund && rng_per_mille(r, 500) ? o->amount * (20 + rng_below(r, 81)) / 100 + 1
-                                                   : -1;
+    v->amount =
+        v->refund && rng_per_mille(r, 500) ? o->amount * (20 + rng_below(r, 81)) / 100 + 1 : -1;
     if (v->amount > o->amount)
         v->amount = o->amount;
     v->note = rng_below(r, override_note_count);
@@ -325,13 +325,16 @@ static void plan_claims(struct order *o, struct rng *r, unsigned claim_per_mille
 {
     if (!rng_per_mille(r, claim_per_mille))
         return;
-    const unsigned *weights = o->delivered != NO_DAY ? weights_if_delivered : weights_if_undelivered;
+    const unsigned *weights =
+        o->delivered != NO_DAY ? weights_if_delivered : weights_if_undelivered;
     enum scenario s = rng_weighted(r, weights, SCENARIO_COUNT);
     enum claim_reason reason = s <= SNAD_LATE ? NOT_AS_DESCRIBED : NOT_RECEIVED;
     gday_t opened = scenario_opened(o, r, s);
     plan_claim(o, r, reason, opened);
-    if (rng_per_mille(r, 40)) /* the buyer files again: DUPLICATE_CLAIM */
-        plan_claim(o, r, rng_per_mille(r, 500) ? reason : (enum claim_reason)!reason, opened + (gday_t)rng_below(r, 3));
+    if (rng_per_mille(r, 40)) { /* the buyer files again: DUPLICATE_CLAIM */
+        enum claim_reason other = reason == NOT_RECEIVED ? NOT_AS_DESCRIBED : NOT_RECEIVED;
+        plan_claim(o, r, rng_per_mille(r, 500) ? reason : other, opened + (gday_t)rng_below(r, 3));
+    }
     plan_override(o, r);
 }
 
@@ -343,8 +346,7 @@ void order_live(const struct world *w, gday_t placed, uint32_t index, struct ord
     o->placed_second = rng_below(&r, 86400);
     int y, m, d;
     day_to_civil(placed, &y, &m, &d);
-    snprintf(o->id, sizeof o->id, "O%04d%02d%02d-%08x", y, m, d,
-             scramble(index, (uint32_t)placed));
+    snprintf(o->id, sizeof o->id, "O%04d%02d%02d-%08x", y, m, d, scramble(index, (uint32_t)placed));
     uint32_t per_night = w->orders_per_night ? w->orders_per_night : 1;
     o->buyer = rng_below(&r, per_night * 20 > 9000000 ? 9000000 : per_night * 20 + 1000);
     o->seller = rng_below(&r, per_night / 10 + 50);

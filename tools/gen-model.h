@@ -23,7 +23,7 @@ struct rng {
 };
 struct rng rng_for(uint64_t seed, uint64_t a, uint64_t b);
 uint64_t rng_next(struct rng *r);
-uint32_t rng_below(struct rng *r, uint32_t n);          /* 0..n-1 (n > 0) */
+uint32_t rng_below(struct rng *r, uint32_t n);         /* 0..n-1 (n > 0) */
 bool rng_per_mille(struct rng *r, unsigned per_mille); /* true with p/1000 */
 /* Index into a table of weights (the weights need not sum to anything). */
 unsigned rng_weighted(struct rng *r, const unsigned *weights, unsigned n);
@@ -78,10 +78,10 @@ struct claim {
 
 struct override {
     bool present;
-    bool refund;     /* else reject */
-    gday_t night;    /* reported that night; the claim is MANUAL_REVIEW by then */
-    int64_t amount;  /* -1: empty */
-    unsigned note;   /* index into override_notes */
+    bool refund;    /* else reject */
+    gday_t night;   /* reported that night; the claim is MANUAL_REVIEW by then */
+    int64_t amount; /* -1: empty */
+    unsigned note;  /* index into override_notes */
 };
 
 #define MAX_EVENTS 5

@@ -58,23 +58,26 @@ struct expected_reject {
 
 /* What the nights before this one leave for its bad rows. */
 struct earlier {
-    struct known_order order;   /* the latest order written */
-    char decided_claim[64];     /* the claim of the latest override of an earlier night */
-    char tonight_override[64];  /* the claim of tonight's latest override */
+    struct known_order order;  /* the latest order written */
+    char decided_claim[64];    /* the claim of the latest override of an earlier night */
+    char tonight_override[64]; /* the claim of tonight's latest override */
 };
 
 struct night {
     const struct options *opt;
     gday_t day;
     char dir[4096];
-    struct earlier *known;
+    struct earlier *earlier;
     unsigned long events, claims, overrides;
     struct expected_reject *expected; /* at most 4 * bad_rows */
     unsigned n_expected;
 };
 
-/* Salts of the style streams, so each file's spellings are independent. */
-enum { STYLE_SALT = 0x5717e };
+/* The stream of a file's spelling choices, its own for each night and file. */
+static struct rng style_for(const struct night *n, enum feed feed)
+{
+    return rng_for(n->opt->world.seed, (uint64_t)n->day, 0x5717e + (uint64_t)feed);
+}
 
 /* True when something reported on any of `nights` (NO_DAY: none) shows in this night's files. */
 static bool shows_tonight(const struct night *n, const gday_t *nights, unsigned count)
@@ -87,7 +90,7 @@ static bool shows_tonight(const struct night *n, const gday_t *nights, unsigned 
 
 static struct row_facts facts_of(const struct night *n, const struct order *o)
 {
-    const char *decided = n->known->decided_claim;
+    const char *decided = n->earlier->decided_claim;
     return (struct row_facts){true, o->placed, o->amount, o->currency->exponent,
                               *decided ? decided : NULL};
 }
@@ -95,7 +98,7 @@ static struct row_facts facts_of(const struct night *n, const struct order *o)
 /* A made-up good row on the latest known order, when a file has no row of its own. */
 static struct row_facts made_up_row(struct csv_out *out, enum feed feed, const struct night *n)
 {
-    const struct known_order *k = &n->known->order;
+    const struct known_order *k = &n->earlier->order;
     char date[11];
     day_format(n->day, date);
     static const char *const rows[FEED_COUNT][CSV_MAX_COLUMNS] = {
@@ -109,10 +112,11 @@ static struct row_facts made_up_row(struct csv_out *out, enum feed feed, const s
     static const int order_column[FEED_COUNT] = {-1, T_ORDER, C_ORDER, -1};
     static const int date_column[FEED_COUNT] = {O_PLACED, T_EVENT_AT, C_OPENED, -1};
     if (order_column[feed] >= 0)
-        snprintf(out->field[order_column[feed]], CSV_FIELD_SIZE, "%s", k->present ? k->id : "X-none");
+        snprintf(out->field[order_column[feed]], CSV_FIELD_SIZE, "%s",
+                 k->present ? k->id : "X-none");
     if (date_column[feed] >= 0)
         snprintf(out->field[date_column[feed]], CSV_FIELD_SIZE, "%s", date);
-    const char *decided = n->known->decided_claim;
+    const char *decided = n->earlier->decided_claim;
     return (struct row_facts){false, k->present ? k->placed : n->day, k->present ? k->amount : 1000,
                               k->present ? k->exponent : 2, *decided ? decided : NULL};
 }
@@ -183,7 +187,7 @@ static int write_orders(struct night *n)
 {
     const struct world *w = &n->opt->world;
     struct csv_out out;
-    if (csv_open(&out, n->dir, &feed_layouts[FEED_ORDERS], rng_for(w->seed, (uint64_t)n->day, STYLE_SALT + FEED_ORDERS)))
+    if (csv_open(&out, n->dir, &feed_layouts[FEED_ORDERS], style_for(n, FEED_ORDERS)))
         return -1;
     /* Late orders arrive a night late and some are sent again a night later still. */
     gday_t first = n->day == w->start ? w->start - (gday_t)w->history : n->day - 2;
@@ -201,7 +205,7 @@ static int write_orders(struct night *n)
                 continue;
             order_row(&out, &o);
             facts = facts_of(n, &o);
-            struct known_order *last = &n->known->order;
+            struct known_order *last = &n->earlier->order;
             *last = (struct known_order){true, "", o.placed, o.amount, o.currency->exponent};
             memcpy(last->id, o.id, sizeof last->id);
             write_due_bad_rows(&out, FEED_ORDERS, &facts, n, &plan, false);
@@ -253,7 +257,8 @@ static void claim_rows(struct night *n, struct feeds *fs, const struct order *o)
         f[C_AMOUNT][0] = f[C_RESPONSE][0] = f[C_RESPONDED][0] = '\0';
         if (c->amount >= 0)
             csv_format_amount(out, f[C_AMOUNT], c->amount, o->currency->exponent);
-        if (c->response != RESPONSE_NONE && world_night_of(&n->opt->world, c->responded) <= n->day) {
+        if (c->response != RESPONSE_NONE &&
+            world_night_of(&n->opt->world, c->responded) <= n->day) {
             snprintf(f[C_RESPONSE], CSV_FIELD_SIZE, "%s", seller_response_names[c->response]);
             csv_format_when(out, f[C_RESPONDED], c->responded, c->responded_second);
         }
@@ -270,9 +275,7 @@ static int override_row(struct night *n, struct feeds *fs, const struct order *o
         return 0;
     struct csv_out *out = &fs->overrides;
     if (!fs->overrides_open) {
-        const struct world *w = &n->opt->world;
-        if (csv_open(out, n->dir, &feed_layouts[FEED_OVERRIDES],
-                     rng_for(w->seed, (uint64_t)n->day, STYLE_SALT + FEED_OVERRIDES)))
+        if (csv_open(out, n->dir, &feed_layouts[FEED_OVERRIDES], style_for(n, FEED_OVERRIDES)))
             return -1;
         fs->overrides_open = true;
     }
@@ -284,7 +287,7 @@ static int override_row(struct night *n, struct feeds *fs, const struct order *o
     snprintf(out->field[V_NOTE], CSV_FIELD_SIZE, "%s", override_notes[v->note]);
     csv_write_row(out, ROW_NORMAL);
     fs->facts[FEED_OVERRIDES] = facts_of(n, o);
-    claim_id(o, 0, n->known->tonight_override, sizeof n->known->tonight_override);
+    claim_id(o, 0, n->earlier->tonight_override, sizeof n->earlier->tonight_override);
     n->overrides++;
     return 0;
 }
@@ -295,13 +298,11 @@ static int write_feeds(struct night *n)
     struct feeds fs = {0};
     struct csv_out *outs[FEED_COUNT] = {NULL, &fs.tracking, &fs.claims, &fs.overrides};
     for (enum feed f = FEED_TRACKING; f <= FEED_CLAIMS; f++)
-        if (csv_open(outs[f], n->dir, &feed_layouts[f],
-                     rng_for(w->seed, (uint64_t)n->day, STYLE_SALT + f)))
+        if (csv_open(outs[f], n->dir, &feed_layouts[f], style_for(n, f)))
             return -1;
     gday_t history_start = w->start - (gday_t)w->history;
-    gday_t first = n->day == w->start || n->day - LIFE_DAYS < history_start
-                       ? history_start
-                       : n->day - LIFE_DAYS;
+    gday_t first = n->day == w->start || n->day - LIFE_DAYS < history_start ? history_start
+                                                                            : n->day - LIFE_DAYS;
     uint64_t total = 0;
     for (gday_t p = first; p <= n->day; p++)
         total += world_orders_on(w, p);
@@ -336,7 +337,8 @@ static int write_feeds(struct night *n)
 static void usage(FILE *to)
 {
     fputs("usage: gen --orders N --out DIR [--days K] [--start YYYY-MM-DD] [--seed S]\n"
-          "           [--history H] [--bad-rows M]\n"
+          "           [--history H [--history-orders R]] [--claims-per-mille C]\n"
+          "           [--bad-rows M [--expect]]\n"
           "  --orders N    orders in each night's orders.csv\n"
           "  --out DIR     writes DIR/<date>/{orders,tracking,claims}[,overrides].csv\n"
           "  --days K      consecutive nights (default 1)\n"
@@ -363,14 +365,18 @@ static bool parse_count(const char *text, unsigned long max, unsigned long *out)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-    static const struct option longs[] = {
-        {"orders", required_argument, NULL, 'n'}, {"days", required_argument, NULL, 'k'},
-        {"start", required_argument, NULL, 'd'},  {"seed", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},    {"history", required_argument, NULL, 'h'},
-        {"bad-rows", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'H'},
-        {"claims-per-mille", required_argument, NULL, 'c'}, {"expect", no_argument, NULL, 'e'},
-        {"history-orders", required_argument, NULL, 'r'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {{"orders", required_argument, NULL, 'n'},
+                                          {"days", required_argument, NULL, 'k'},
+                                          {"start", required_argument, NULL, 'd'},
+                                          {"seed", required_argument, NULL, 's'},
+                                          {"out", required_argument, NULL, 'o'},
+                                          {"history", required_argument, NULL, 'h'},
+                                          {"bad-rows", required_argument, NULL, 'b'},
+                                          {"help", no_argument, NULL, 'H'},
+                                          {"claims-per-mille", required_argument, NULL, 'c'},
+                                          {"expect", no_argument, NULL, 'e'},
+                                          {"history-orders", required_argument, NULL, 'r'},
+                                          {NULL, 0, NULL, 0}};
     *opt = (struct options){.world = {.seed = 1, .history = 90, .claim_per_mille = 50}, .days = 1};
     day_parse("2026-11-01", &opt->world.start);
     bool have_orders = false;
@@ -449,20 +455,25 @@ int main(int argc, char **argv)
     /* arbiter fails a file with more than 10 rejects that are over 5% of its rows. */
     double claims_estimate = opt.world.orders_per_night * 0.05;
     if (opt.bad_rows > 10 && opt.bad_rows > 0.05 * claims_estimate)
-        fprintf(stderr, "gen: warning: %u bad rows per file may fail the claims or overrides"
-                        " files (more than 10 and over 5%% of their rows)\n", opt.bad_rows);
+        fprintf(stderr,
+                "gen: warning: %u bad rows per file may fail the claims or overrides"
+                " files (more than 10 and over 5%% of their rows)\n",
+                opt.bad_rows);
     if (make_dir(opt.out)) {
         fprintf(stderr, "gen: %s: %s\n", opt.out, strerror(errno));
         return EX_CANTCREAT;
     }
-    struct earlier known = {0};
-    struct expected_reject *expected = malloc((FEED_COUNT * (size_t)opt.bad_rows + 1) * sizeof *expected);
+    struct earlier earlier = {0};
+    struct expected_reject *expected =
+        malloc((FEED_COUNT * (size_t)opt.bad_rows + 1) * sizeof *expected);
     if (!expected) {
         fputs("gen: out of memory\n", stderr);
         return EX_OSERR;
     }
     for (unsigned i = 0; i < opt.days; i++) {
-        struct night n = {.opt = &opt, .day = opt.world.start + (gday_t)i, .known = &known,
+        struct night n = {.opt = &opt,
+                          .day = opt.world.start + (gday_t)i,
+                          .earlier = &earlier,
                           .expected = expected};
         char date[11];
         day_format(n.day, date);
@@ -472,7 +483,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "gen: %s: %s\n", n.dir, strerror(errno));
             return EX_IOERR;
         }
-        memcpy(known.decided_claim, known.tonight_override, sizeof known.decided_claim);
+        memcpy(earlier.decided_claim, earlier.tonight_override, sizeof earlier.decided_claim);
         fprintf(stderr, "gen: %s: %lu events, %lu claim rows, %lu overrides\n", date, n.events,
                 n.claims, n.overrides);
     }
