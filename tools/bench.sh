@@ -51,14 +51,20 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/arbiter-bench.XXXXXX")
 [ $keep = yes ] || trap 'rm -rf "$scratch"' EXIT INT TERM
 night=2026-11-01
 
-# timed LABEL CMD...: runs CMD with GNU time; sets $secs and $rss_mb.
+# timed LABEL CMD...: runs CMD with GNU time; sets $secs and $rss_mb; fails
+# (after showing the end of CMD's stderr) when CMD fails.
 timed() {
     label=$1; shift
-    if ! $TIME -f '%e %M' -o "$scratch/time.$label" "$@" >"$scratch/out.$label" 2>"$scratch/err.$label"; then
-        echo "bench: $label failed:" >&2; tail -5 "$scratch/err.$label" >&2; exit 70
-    fi
+    status=0
+    $TIME -f '%e %M' -o "$scratch/time.$label" "$@" >"$scratch/out.$label" 2>"$scratch/err.$label" ||
+        status=$?
     secs=$(awk 'END { print $1 }' "$scratch/time.$label")
     rss_mb=$(awk 'END { printf "%.1f", $2 / 1024 }' "$scratch/time.$label")
+    if [ $status -ne 0 ]; then
+        echo "bench: $label failed (exit $(sed -n 's/.*non-zero status //p' "$scratch/time.$label")):" >&2
+        tail -3 "$scratch/err.$label" >&2
+        return 1
+    fi
 }
 
 # line LABEL SECONDS ROWS RSS_MB: one row of the results table.
@@ -70,13 +76,13 @@ line() {
 # bench_size N: generates a night of N orders and runs (a), (b), (c) on it.
 bench_size() {
     size=$1 dir=$scratch/n$1
-    timed gen "$GEN" --orders "$size" --days 1 --start $night --seed "$seed" --bad-rows 5 --out "$dir"
+    timed gen "$GEN" --orders "$size" --days 1 --start $night --seed "$seed" --bad-rows 5 --out "$dir" || exit 70
     gen_secs=$secs
     in=$dir/$night
     files="$in/orders.csv $in/tracking.csv $in/claims.csv"
     bytes=$(cat $files | wc -c)
 
-    timed parse "$CSVPARSE" $files
+    timed parse "$CSVPARSE" $files || exit 70
     a_secs=$secs a_rss=$rss_mb
     rows=$(awk '/^total:/ { print $2 - 3 }' "$scratch/out.parse")
     counts=$(awk -F'[: ]+' '!/^total/ { n = $1; sub(/.*\//, "", n); printf "%s%s %d", s, n, $2 - 1; s = ", " }' "$scratch/out.parse")
@@ -84,12 +90,13 @@ bench_size() {
     rm -f "$scratch/import.db"*
     printf 'PRAGMA journal_mode=WAL;\n.import --csv %s orders\n.import --csv %s tracking\n.import --csv %s claims\n' \
         "$in/orders.csv" "$in/tracking.csv" "$in/claims.csv" >"$scratch/import.sql"
-    timed import "$SQLITE3" "$scratch/import.db" ".read $scratch/import.sql"
+    timed import "$SQLITE3" "$scratch/import.db" ".read $scratch/import.sql" || exit 70
     b_secs=$secs b_rss=$rss_mb
 
     rm -rf "$scratch/arbiter.db"* "$scratch/reports"
+    arbiter_ok=yes
     timed arbiter "$ARBITER" run --as-of $night --in "$in" --config "$CONFIG" \
-        --db "$scratch/arbiter.db" --reports "$scratch/reports"
+        --db "$scratch/arbiter.db" --reports "$scratch/reports" || arbiter_ok=no failed=yes
     c_secs=$secs c_rss=$rss_mb
 
     echo
@@ -99,6 +106,12 @@ bench_size() {
     printf '  %-26s %9s %12s %10s\n' "" seconds rows/s "peak MB"
     line "(a) libcsv parse only" "$a_secs" "$rows" "$a_rss"
     line "(b) sqlite3 .import --csv" "$b_secs" "$rows" "$b_rss"
+    if [ $arbiter_ok = no ]; then
+        printf '  %-26s FAILED after %s s: %s\n' "(c) arbiter run" "$c_secs" \
+            "$(grep -v '^Command' "$scratch/err.arbiter" | tail -1 | sed 's/.*error: //')"
+        rm -rf "$dir" "$scratch/import.db"* "$scratch/arbiter.db"* "$scratch/reports"
+        return
+    fi
     line "(c) arbiter run" "$c_secs" "$rows" "$c_rss"
     # arbiter logs "phase NAME: ... (1.234 s)" on stderr when not on a terminal.
     sed -n 's/.*phase \([a-z]*\): .*(\([0-9.]*\) s)$/\1 \2/p' "$scratch/err.arbiter" |
@@ -111,12 +124,18 @@ bench_size() {
 }
 
 echo "arbiter benchmark: $(nproc 2>/dev/null || echo '?') CPUs, scratch $scratch"
+failed=no
 bench_size "$n"
-if [ $grow = yes ]; then
+if [ $grow = yes ] && [ $failed = no ]; then
     big=$((n * 10))
     bench_size "$big"
-    eval "t1=\$c_secs_$n t10=\$c_secs_$big m1=\$c_rss_$n m10=\$c_rss_$big"
-    awk -v t1="$t1" -v t10="$t10" -v m1="$m1" -v m10="$m10" 'BEGIN {
-        printf "\ngrowth N -> 10N: arbiter time x%.1f (linear: x10), peak RSS %.0f -> %.0f MB\n",
-            (t1 > 0 ? t10 / t1 : 0), m1, m10 }'
+    if [ $failed = no ]; then
+        eval "t1=\$c_secs_$n t10=\$c_secs_$big m1=\$c_rss_$n m10=\$c_rss_$big"
+        awk -v t1="$t1" -v t10="$t10" -v m1="$m1" -v m10="$m10" 'BEGIN {
+            printf "\ngrowth N -> 10N: arbiter time x%.1f (linear: x10), peak RSS %.0f -> %.0f MB\n",
+                (t1 > 0 ? t10 / t1 : 0), m1, m10 }'
+    else
+        echo "growth N -> 10N: not measured (arbiter failed on 10N)"
+    fi
 fi
+[ $failed = no ]
