@@ -27,9 +27,14 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
         return rc == SQLITE_BUSY ? EX_TEMPFAIL : EX_IOERR;
     }
     rc = pipeline_build(&b, in, o);
-    if (rc == 0 && db_exec(s->db, "COMMIT") != SQLITE_OK) {
-        snprintf(b.err, sizeof b.err, "cannot commit the batch: %s", db_errmsg(s->db));
-        rc = EX_IOERR;
+    if (rc == 0) {
+        log_phase_begin("commit");
+        if (db_exec(s->db, "COMMIT") != SQLITE_OK) {
+            snprintf(b.err, sizeof b.err, "cannot commit the batch: %s", db_errmsg(s->db));
+            rc = EX_IOERR;
+        } else {
+            log_phase_end("batch %d committed", (int)b.id);
+        }
     }
     if (rc) {
         db_exec(s->db, "ROLLBACK");

@@ -108,7 +108,6 @@ static const char schema_v1[] =
     " kind TEXT NOT NULL,"             /* capture, release, refund, reversal */
     " ref TEXT NOT NULL,"              /* order ID, or refund ID */
     " order_id TEXT NOT NULL, rule TEXT, reverses INTEGER);"
-    "CREATE INDEX ledger_txn_order ON ledger_txn(order_id);"
     "CREATE INDEX ledger_txn_batch ON ledger_txn(batch_id);"
     "CREATE INDEX ledger_txn_ref ON ledger_txn(ref, kind);"
     "CREATE INDEX ledger_txn_reverses ON ledger_txn(reverses) WHERE reverses IS NOT NULL;"
@@ -168,7 +167,8 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
         snprintf(err, err_size, "out of memory");
         return EX_SOFTWARE;
     }
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* One connection, one thread: no mutexes. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     mode_t old_mask = umask(077); /* buyers' data: readable by the owner only */
     int rc = sqlite3_open_v2(path, &db->handle, flags, NULL);
     umask(old_mask);

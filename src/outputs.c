@@ -31,14 +31,18 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     snprintf(workbook, sizeof workbook, "%s/arbiter-%s-r%d.xlsx", dir, date, revision);
     if (only_missing && all_present(dir, workbook))
         return 0;
-    log_phase_begin("reports");
+    log_phase_begin("csv");
     int rc = report_write_csvs(db, batch_id, dir, err, sizeof err);
-    if (rc == 0 && !(only_missing && access(workbook, F_OK) == 0))
-        rc = workbook_write(db, batch_id, workbook, err, sizeof err);
+    if (rc == 0) {
+        log_phase_end("written to %s", dir);
+        log_phase_begin("workbook");
+        if (!(only_missing && access(workbook, F_OK) == 0))
+            rc = workbook_write(db, batch_id, workbook, err, sizeof err);
+    }
     if (rc) {
         log_error("%s", err);
         return rc;
     }
-    log_phase_end("written to %s", dir);
+    log_phase_end("written to %s", workbook);
     return 0;
 }

@@ -14,11 +14,10 @@ long verify_all(struct db *db, FILE *out);
 
 /* Checks what batch_id changed, through the batch's own rows and indexes
  * only, so a night costs the same however long the history: its postings
- * balance, its escrow movement equals the orders it opened less those it
- * closed, each order it closed is refunded + released in full, and its
- * postings match its captures, refunds and releases. Together with the
- * same checks of every earlier batch this implies the whole-database
- * invariants. Returns like verify_all. */
+ * balance, each order it settled is refunded + released in full and
+ * closed, and its postings equal its captures, refunds and releases per
+ * kind and currency. Together with the same checks of every earlier batch
+ * this implies the whole-database invariants. Returns like verify_all. */
 long verify_batch(struct db *db, int64_t batch_id, FILE *out);
 
 #endif
