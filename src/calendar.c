@@ -64,7 +64,7 @@ static int compare_day(const void *a, const void *b)
 
 int calendar_load(struct calendar *cal, const char *path, char *err, size_t err_size)
 {
-    FILE *f = files_open_regular(path, NULL);
+    FILE *f = files_open_regular(path);
     if (!f) {
         snprintf(err, err_size, "%s: cannot read holiday calendar: %s", path, strerror(errno));
         return EX_NOINPUT;

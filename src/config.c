@@ -141,7 +141,7 @@ static int apply(struct config *cfg, const char *path, const char *section, cons
 
 int config_load(struct config *cfg, const char *path, char *err, size_t err_size)
 {
-    FILE *f = files_open_regular(path, NULL);
+    FILE *f = files_open_regular(path);
     if (!f) {
         snprintf(err, err_size, "%s: cannot read configuration: %s", path, strerror(errno));
         return EX_NOINPUT;

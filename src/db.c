@@ -40,9 +40,9 @@ static const char schema_v1[] =
     " duplicates INTEGER NOT NULL DEFAULT 0,"
     " rejected INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY(batch_id, file_no));"
-    "CREATE TABLE batch_file_content("  /* the bytes, apart: stats updates never rewrite them */
-    " batch_id INTEGER NOT NULL, file_no INTEGER NOT NULL, content BLOB NOT NULL,"
-    " UNIQUE(batch_id, file_no));"
+    "CREATE TABLE batch_file_content("  /* the bytes, in chunks (filestore.c) */
+    " batch_id INTEGER NOT NULL, file_no INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " content BLOB NOT NULL, UNIQUE(batch_id, file_no, seq));"
     "CREATE TABLE reject("
     " batch_id INTEGER NOT NULL, file_no INTEGER NOT NULL, row INTEGER NOT NULL,"
     " reason TEXT NOT NULL, raw TEXT NOT NULL,"

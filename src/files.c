@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-FILE *files_open_regular(const char *path, int64_t *size)
+FILE *files_open_regular(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -16,7 +16,5 @@ FILE *files_open_regular(const char *path, int64_t *size)
         errno = err;
         return NULL;
     }
-    if (size)
-        *size = st.st_size;
     return f;
 }

@@ -2,12 +2,11 @@
 #ifndef ARBITER_FILES_H
 #define ARBITER_FILES_H
 
-#include <stdint.h>
 #include <stdio.h>
 
 /* Opens path for reading in binary mode. A folder or device fails with
  * errno EISDIR or EINVAL, like a missing file, so callers report every
- * unreadable input the same way. *size (when not NULL) gets its size. */
-FILE *files_open_regular(const char *path, int64_t *size);
+ * unreadable input the same way. */
+FILE *files_open_regular(const char *path);
 
 #endif

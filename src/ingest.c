@@ -9,6 +9,7 @@
 
 #include "csvfile.h"
 #include "digest.h"
+#include "filestore.h"
 #include "ids.h"
 #include "ledger.h"
 #include "log.h"
@@ -46,9 +47,7 @@ struct reader {
     size_t header_fields;
     const struct csv_row *row;
     struct sha256_ctx sha;
-    sqlite3_blob *blob;
-    int64_t blob_size;
-    int blob_offset;
+    struct filestore_writer store;
     int fatal;                  /* a sysexits code that stops the batch */
 };
 
@@ -540,50 +539,16 @@ static int on_row(void *ctx, const struct csv_row *row)
     return EX_SOFTWARE;
 }
 
-/* Checksums the bytes and copies them into the stored file's blob. */
+/* Checksums the bytes and keeps them in the database. */
 static int on_bytes(void *ctx, const void *bytes, size_t len)
 {
     struct reader *rd = ctx;
     sha256_update(&rd->sha, len, bytes);
-    if (rd->blob) {
-        if (rd->blob_offset + (int64_t)len > rd->blob_size) {
-            snprintf(rd->b->err, sizeof rd->b->err, "%s: the file grew while it was read",
-                     input_file_names[rd->which]);
-            return EX_IOERR;
-        }
-        if (sqlite3_blob_write(rd->blob, bytes, (int)len, rd->blob_offset) != SQLITE_OK) {
-            snprintf(rd->b->err, sizeof rd->b->err, "%s: cannot store the file: %s",
-                     input_file_names[rd->which], db_errmsg(rd->b->db));
-            return EX_IOERR;
-        }
-        rd->blob_offset += (int)len;
-    }
-    return 0;
-}
-
-/* Creates the file's row with a blob of the file's size to stream into. */
-static int open_file_blob(struct reader *rd, int64_t size)
-{
-    struct batch *b = rd->b;
-    if (size < 0 || size > 0x7fffffff) {
-        snprintf(b->err, sizeof b->err, "%s: not a regular file under 2 GiB",
-                 input_file_names[rd->which]);
-        return EX_NOINPUT;
-    }
-    sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch_file_content(batch_id, file_no, content)"
-                                     " VALUES (?, ?, zeroblob(?))");
-    if (!s)
-        return EX_SOFTWARE;
-    db_bind_int(s, 1, b->id);
-    db_bind_int(s, 2, rd->which);
-    db_bind_int(s, 3, size);
-    if (db_exec_stmt(s) != SQLITE_DONE)
+    if (filestore_write(&rd->store, bytes, len) != 0) {
+        snprintf(rd->b->err, sizeof rd->b->err, "%s: cannot store the file: %s",
+                 input_file_names[rd->which], db_errmsg(rd->b->db));
         return EX_IOERR;
-    rd->blob_size = size;
-    if (size > 0 &&
-        sqlite3_blob_open(db_handle(b->db), "main", "batch_file_content", "content",
-                          sqlite3_last_insert_rowid(db_handle(b->db)), 1, &rd->blob) != SQLITE_OK)
-        return EX_IOERR;
+    }
     return 0;
 }
 
@@ -606,7 +571,7 @@ static int save_stats(struct batch *b, enum input_file which, bool present)
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
 }
 
-int ingest_file(struct batch *b, enum input_file which, FILE *in, int64_t size)
+int ingest_file(struct batch *b, enum input_file which, FILE *in)
 {
     struct reader rd = {.b = b,
                         .which = which,
@@ -617,22 +582,23 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in, int64_t size)
     st->present = in != NULL;
     int rc = 0;
     if (in) {
-        rc = open_file_blob(&rd, size);
-        if (rc == EX_IOERR || rc == EX_SOFTWARE)
+        if (filestore_begin(&rd.store, b->db, b->id, which) != 0) {
+            snprintf(b->err, sizeof b->err, "%s: out of memory", name);
+            return EX_SOFTWARE;
+        }
+        rc = csvfile_read(in, on_row, on_bytes, &rd);
+        if (rc < 0) {
+            snprintf(b->err, sizeof b->err, "%s: read error: %s", name, strerror(errno));
+            rc = EX_IOERR;
+        } else if (rc == 0 && rd.header_fields == 0) {
+            snprintf(b->err, sizeof b->err, "%s: no header row", name);
+            rc = EX_DATAERR;
+        }
+        if (filestore_end(&rd.store, rc == 0) != 0 && rc == 0) {
             snprintf(b->err, sizeof b->err, "%s: cannot store the file: %s", name,
                      db_errmsg(b->db));
-        if (rc == 0) {
-            rc = csvfile_read(in, on_row, on_bytes, &rd);
-            if (rc < 0) {
-                snprintf(b->err, sizeof b->err, "%s: read error: %s", name, strerror(errno));
-                rc = EX_IOERR;
-            } else if (rc == 0 && rd.header_fields == 0) {
-                snprintf(b->err, sizeof b->err, "%s: no header row", name);
-                rc = EX_DATAERR;
-            }
+            rc = EX_IOERR;
         }
-        if (rd.blob)
-            sqlite3_blob_close(rd.blob);
     }
     if (rc)
         return rc;

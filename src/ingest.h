@@ -4,15 +4,14 @@
 #ifndef ARBITER_INGEST_H
 #define ARBITER_INGEST_H
 
-#include <stdint.h>
 #include <stdio.h>
 
 #include "batch.h"
 
-/* Ingests one input file of `size` bytes, already opened as `in` (NULL for
- * a missing file), into the batch; the bytes are kept in the database.
- * Returns 0, or a sysexits code with the message in b->err. */
-int ingest_file(struct batch *b, enum input_file which, FILE *in, int64_t size);
+/* Ingests one input file, already opened as `in` (NULL for a missing
+ * file), into the batch; its bytes are kept in the database. Returns 0, or
+ * a sysexits code with the message in b->err. */
+int ingest_file(struct batch *b, enum input_file which, FILE *in);
 
 /* True when a file's rejects pass the threshold that fails the batch. */
 bool ingest_too_many_rejects(const struct batch *b, enum input_file which);

@@ -17,7 +17,7 @@
 
 int inputs_open_file(const char *path, enum input_file which, struct batch_inputs *in)
 {
-    in->files[which] = files_open_regular(path, &in->sizes[which]);
+    in->files[which] = files_open_regular(path);
     if (!in->files[which]) {
         log_error("%s: cannot read input: %s", path, strerror(errno));
         return EX_NOINPUT;
@@ -133,7 +133,7 @@ int pipeline_build(struct batch *b, struct batch_inputs *in, const struct option
     for (int i = 0; i < FILE_COUNT; i++) {
         if (i >= FILE_ADDED_OVERRIDES && !in->files[i])
             continue;
-        int rc = ingest_file(b, (enum input_file)i, in->files[i], in->sizes[i]);
+        int rc = ingest_file(b, (enum input_file)i, in->files[i]);
         if (rc)
             return rc;
         rows += b->files[i].rows;

@@ -14,7 +14,6 @@
 
 struct batch_inputs {
     FILE *files[FILE_COUNT]; /* NULL: missing */
-    int64_t sizes[FILE_COUNT];
 };
 
 /* Opens the files of an input folder. With `required`, orders, tracking

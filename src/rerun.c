@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "blobfile.h"
+#include "filestore.h"
 #include "log.h"
 #include "outputs.h"
 #include "reconcile.h"
@@ -102,11 +102,10 @@ static int stored_inputs(struct db *db, const struct chain_link *link, struct ba
     for (int i = 0; i < FILE_COUNT; i++) {
         if (replace && i < FILE_ADDED_OVERRIDES && replace->files[i]) {
             in->files[i] = replace->files[i];
-            in->sizes[i] = replace->sizes[i];
             replace->files[i] = NULL; /* now owned by in */
             continue;
         }
-        int found = blobfile_open(db, link->old_id, i, &in->files[i], &in->sizes[i]);
+        int found = filestore_open(db, link->old_id, i, &in->files[i]);
         if (found < 0) {
             snprintf(err, err_size, "cannot read the stored inputs: %s", db_errmsg(db));
             return EX_SOFTWARE;
@@ -121,7 +120,6 @@ static int stored_inputs(struct db *db, const struct chain_link *link, struct ba
             return EX_DATAERR;
         }
         in->files[next_added] = replace->files[FILE_ADDED_OVERRIDES];
-        in->sizes[next_added] = replace->sizes[FILE_ADDED_OVERRIDES];
         replace->files[FILE_ADDED_OVERRIDES] = NULL;
     }
     return 0;

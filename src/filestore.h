@@ -1,0 +1,38 @@
+/* filestore.h: a batch's input files kept in the database, byte for byte,
+ * as a sequence of chunks (no single SQLite value may exceed 1 GB, and a
+ * night's tracking.csv can). Written while the file is ingested; read
+ * back as a stdio stream by a rerun. */
+#ifndef ARBITER_FILESTORE_H
+#define ARBITER_FILESTORE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+
+#define FILESTORE_CHUNK (4 * 1024 * 1024)
+
+struct filestore_writer {
+    struct db *db;
+    int64_t batch_id;
+    int file_no;
+    int seq;
+    size_t len;
+    unsigned char *chunk; /* FILESTORE_CHUNK bytes, owned */
+};
+
+/* Starts storing file file_no of batch_id. 0 or -1 (out of memory). */
+int filestore_begin(struct filestore_writer *w, struct db *db, int64_t batch_id, int file_no);
+
+/* Appends bytes; full chunks go to the database. 0 or -1 (database). */
+int filestore_write(struct filestore_writer *w, const void *bytes, size_t len);
+
+/* Stores the last chunk (with `keep`) and frees the writer. 0 or -1. */
+int filestore_end(struct filestore_writer *w, int keep);
+
+/* Opens file file_no of batch_id for reading. Returns 1 with *out (closed
+ * by the caller with fclose), 0 when the batch has no such file or it was
+ * missing, -1 on a database or memory error. */
+int filestore_open(struct db *db, int64_t batch_id, int file_no, FILE **out);
+
+#endif
