@@ -10,6 +10,7 @@
 #include "config.h"
 #include "date.h"
 #include "db.h"
+#include "ledger.h"
 
 /* The input files in reading order. From FILE_ADDED_OVERRIDES on are the
  * files that reruns' --overrides add to a batch (one slot per rerun that
@@ -40,6 +41,7 @@ struct batch {
     day_t as_of;
     int revision;
     int64_t id;
+    struct ledger_target ledger; /* db, id and the batch's summary totals */
     struct file_stats files[FILE_COUNT];
     bool replayed; /* part of a rerun: the ledger is checked after the chain */
     char err[1024]; /* the one-line message of a failure */

@@ -103,6 +103,13 @@ static const char schema_v1[] =
     " kind TEXT NOT NULL,"              /* capture, refund, release */
     " id TEXT NOT NULL, order_id TEXT NOT NULL, amount INTEGER NOT NULL,"
     " currency TEXT NOT NULL, as_of INTEGER NOT NULL);" /* the batch it belongs to */
+    "CREATE TABLE ledger_day("          /* totals.c: movements per as-of date */
+    " as_of INTEGER NOT NULL, currency TEXT NOT NULL, kind TEXT NOT NULL,"
+    " account TEXT NOT NULL, amount INTEGER NOT NULL,"
+    " PRIMARY KEY(as_of, currency, kind, account)) WITHOUT ROWID;"
+    "CREATE TABLE open_book("           /* totals.c: open orders by date placed */
+    " currency TEXT NOT NULL, placed_on INTEGER NOT NULL, orders INTEGER NOT NULL,"
+    " amount INTEGER NOT NULL, PRIMARY KEY(currency, placed_on)) WITHOUT ROWID;"
     "CREATE TABLE ledger_txn("
     " id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL,"
     " kind TEXT NOT NULL,"             /* capture, release, refund, reversal */

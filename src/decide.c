@@ -3,6 +3,7 @@
  * decision rows, refunds, releases, ledger postings and order closure. */
 #include "decide.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -11,6 +12,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "rules.h"
+#include "totals.h"
 
 /* The stored facts of one order that settlement needs besides the rules. */
 struct order_row {
@@ -19,6 +21,7 @@ struct order_row {
     char seller_id[ID_MAX_BUF];
     char currency[4];
     char method[CONFIG_METHOD_SIZE];
+    day_t placed_on;
     struct order_facts facts;
 };
 
@@ -29,10 +32,11 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *s, int col)
 }
 
 /* Reads columns from `first` on as: order_id, buyer_id, seller_id, currency,
- * payment_method, amount, promised_by, delivered_on, lost, closed. */
+ * payment_method, amount, promised_by, delivered_on, lost, closed,
+ * placed_on. */
 #define ORDER_COLUMNS                                                                             \
     "o.order_id, o.buyer_id, o.seller_id, o.currency, o.payment_method, o.amount,"                \
-    " o.promised_by, o.delivered_on, o.lost, o.closed_batch IS NOT NULL"
+    " o.promised_by, o.delivered_on, o.lost, o.closed_batch IS NOT NULL, o.placed_on"
 
 static void read_order(sqlite3_stmt *s, int first, struct order_row *o)
 {
@@ -47,6 +51,7 @@ static void read_order(sqlite3_stmt *s, int first, struct order_row *o)
     o->facts.delivered_on = (day_t)sqlite3_column_int64(s, first + 7);
     o->facts.lost_event = sqlite3_column_int(s, first + 8);
     o->facts.closed = sqlite3_column_int(s, first + 9);
+    o->placed_on = (day_t)sqlite3_column_int64(s, first + 10);
 }
 
 /* Queues a refund of `amount` (SPEC §4) and posts it to the ledger. */
@@ -78,7 +83,7 @@ static int queue_refund(struct batch *b, const struct order_row *o, const char *
     db_bind_text(s, 13, rules_rule_name(rule));
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
-    return ledger_refund(b->db, b->id, refund_id, o->order_id, rules_rule_name(rule), o->currency,
+    return ledger_refund(&b->ledger, refund_id, o->order_id, rules_rule_name(rule), o->currency,
                          amount);
 }
 
@@ -102,7 +107,7 @@ static int release(struct batch *b, const struct order_row *o, money_t gross, en
     db_bind_text(s, 9, rules_rule_name(rule));
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
-    return ledger_release(b->db, b->id, o->order_id, rules_rule_name(rule), o->currency, gross,
+    return ledger_release(&b->ledger, o->order_id, rules_rule_name(rule), o->currency, gross,
                           fee);
 }
 
@@ -117,14 +122,25 @@ static int settle_refund(struct batch *b, const struct order_row *o, const char 
     return rest > 0 ? release(b, o, rest, rule) : 0;
 }
 
-static int close_order(struct batch *b, const char *order_id)
+/* Takes a settled order out of the open book; with `now`, also marks it
+ * closed (the orders pass closes its orders in one statement after). */
+static int leave_book(struct batch *b, const struct order_row *o, bool now)
 {
+    if (totals_add_book(b->ledger.totals, o->currency, o->placed_on, -o->facts.amount, -1))
+        return -1;
+    if (!now)
+        return 0;
     sqlite3_stmt *s = db_stmt(b->db, "UPDATE orders SET closed_batch = ? WHERE order_id = ?");
     if (!s)
         return -1;
     db_bind_int(s, 1, b->id);
-    db_bind_text(s, 2, order_id);
+    db_bind_text(s, 2, o->order_id);
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static int close_order(struct batch *b, const struct order_row *o)
+{
+    return leave_book(b, o, true);
 }
 
 static enum seller_response response_from(sqlite3_stmt *s, int col)
@@ -222,7 +238,7 @@ static int decide_claim(struct batch *b, const struct rules_params *params, cons
         return -1;
     if (d.status != STATUS_REFUND)
         return 0;
-    return settle_refund(b, &o, claim_id, d.refund, d.rule) || close_order(b, o.order_id) ? -1 : 0;
+    return settle_refund(b, &o, claim_id, d.refund, d.rule) || close_order(b, &o) ? -1 : 0;
 }
 
 static int decide_claims(struct batch *b, const struct rules_params *params)
@@ -308,13 +324,13 @@ static int decide_orders(struct batch *b, const struct rules_params *params)
         struct order_row o;
         read_order(scan, 0, &o);
         struct order_decision d =
-            rules_decide_order(&o.facts, sqlite3_column_int(scan, 10), params, b->as_of);
+            rules_decide_order(&o.facts, sqlite3_column_int(scan, 11), params, b->as_of);
         int failed = 0;
         if (d.action == ORDER_RELEASE) {
-            failed = release(b, &o, o.facts.amount, d.rule);
+            failed = release(b, &o, o.facts.amount, d.rule) || leave_book(b, &o, false);
             released++;
         } else if (d.action == ORDER_REFUND) {
-            failed = settle_refund(b, &o, NULL, o.facts.amount, d.rule);
+            failed = settle_refund(b, &o, NULL, o.facts.amount, d.rule) || leave_book(b, &o, false);
             refunded++;
         }
         if (failed) {

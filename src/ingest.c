@@ -171,8 +171,10 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
     if (db_exec_stmt(ins) != SQLITE_DONE)
         return ROW_FAILED;
     if (sqlite3_changes(db_handle(b->db)) == 1)
-        return ledger_capture(b->db, b->id, order_id, currency, amount) ? ROW_FAILED
-                                                                        : ROW_ACCEPTED;
+        return ledger_capture(&b->ledger, order_id, currency, amount) ||
+                       totals_add_book(b->ledger.totals, currency, placed, amount, 1)
+                   ? ROW_FAILED
+                   : ROW_ACCEPTED;
     sqlite3_stmt *same = db_stmt(
         b->db, "SELECT 1 FROM orders WHERE order_id = ? AND buyer_id = ? AND seller_id = ?"
                " AND placed_on = ? AND amount = ? AND currency = ? AND payment_method = ?"

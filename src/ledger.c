@@ -7,15 +7,16 @@ struct leg {
 };
 
 /* Writes one transaction and its legs. */
-static int post(struct db *db, int64_t batch_id, const char *kind, const char *ref,
+static int post(const struct ledger_target *to, const char *kind, const char *ref,
                 const char *order_id, const char *rule, const char *currency,
                 const struct leg *legs, int n_legs)
 {
+    struct db *db = to->db;
     sqlite3_stmt *txn = db_stmt(db, "INSERT INTO ledger_txn(batch_id, kind, ref, order_id, rule)"
                                     " VALUES (?, ?, ?, ?, ?)");
     if (!txn)
         return -1;
-    db_bind_int(txn, 1, batch_id);
+    db_bind_int(txn, 1, to->batch_id);
     db_bind_text(txn, 2, kind);
     db_bind_text(txn, 3, ref);
     db_bind_text(txn, 4, order_id);
@@ -34,28 +35,29 @@ static int post(struct db *db, int64_t batch_id, const char *kind, const char *r
         db_bind_int(leg, 4, legs[i].amount);
         if (db_exec_stmt(leg) != SQLITE_DONE)
             return -1;
+        totals_add_leg(to->totals, currency, kind, legs[i].account, legs[i].amount);
     }
     return 0;
 }
 
-int ledger_capture(struct db *db, int64_t batch_id, const char *order_id, const char *currency,
+int ledger_capture(const struct ledger_target *to, const char *order_id, const char *currency,
                    money_t amount)
 {
     const struct leg legs[] = {{ACCOUNT_BUYER_FUNDS, -amount}, {ACCOUNT_ESCROW, amount}};
-    return post(db, batch_id, "capture", order_id, order_id, NULL, currency, legs, 2);
+    return post(to, "capture", order_id, order_id, NULL, currency, legs, 2);
 }
 
-int ledger_release(struct db *db, int64_t batch_id, const char *order_id, const char *rule,
+int ledger_release(const struct ledger_target *to, const char *order_id, const char *rule,
                    const char *currency, money_t gross, money_t fee)
 {
     const struct leg legs[] = {
         {ACCOUNT_ESCROW, -gross}, {ACCOUNT_SELLER_PAYABLE, gross - fee}, {ACCOUNT_FEE_REVENUE, fee}};
-    return post(db, batch_id, "release", order_id, order_id, rule, currency, legs, 3);
+    return post(to, "release", order_id, order_id, rule, currency, legs, 3);
 }
 
-int ledger_refund(struct db *db, int64_t batch_id, const char *refund_id, const char *order_id,
+int ledger_refund(const struct ledger_target *to, const char *refund_id, const char *order_id,
                   const char *rule, const char *currency, money_t amount)
 {
     const struct leg legs[] = {{ACCOUNT_ESCROW, -amount}, {ACCOUNT_REFUND_PAYABLE, amount}};
-    return post(db, batch_id, "refund", refund_id, order_id, rule, currency, legs, 2);
+    return post(to, "refund", refund_id, order_id, rule, currency, legs, 2);
 }

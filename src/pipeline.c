@@ -13,6 +13,7 @@
 #include "log.h"
 #include "report.h"
 #include "session.h"
+#include "totals.h"
 #include "verify.h"
 
 int inputs_open_file(const char *path, enum input_file which, struct batch_inputs *in)
@@ -92,6 +93,8 @@ static int insert_batch(struct batch *b)
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
     b->id = sqlite3_last_insert_rowid(db_handle(b->db));
+    b->ledger.db = b->db;
+    b->ledger.batch_id = b->id;
     return 0;
 }
 
@@ -122,7 +125,23 @@ static int fail_threshold(struct batch *b, enum input_file which, const struct o
     return EX_DATAERR;
 }
 
+/* The steps, with the batch's summary totals allocated around them. */
+static int build(struct batch *b, struct batch_inputs *in, const struct options *o);
+
 int pipeline_build(struct batch *b, struct batch_inputs *in, const struct options *o)
+{
+    b->ledger.totals = totals_new();
+    if (!b->ledger.totals) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return EX_SOFTWARE;
+    }
+    int rc = build(b, in, o);
+    totals_free(b->ledger.totals);
+    b->ledger.totals = NULL;
+    return rc;
+}
+
+static int build(struct batch *b, struct batch_inputs *in, const struct options *o)
 {
     if (insert_batch(b)) {
         snprintf(b->err, sizeof b->err, "cannot record the batch: %s", db_errmsg(b->db));
@@ -145,6 +164,10 @@ int pipeline_build(struct batch *b, struct batch_inputs *in, const struct option
     int rc = decide_batch(b);
     if (rc)
         return rc;
+    if (totals_flush(b->ledger.totals, b->db, b->as_of)) {
+        snprintf(b->err, sizeof b->err, "cannot record the totals: %s", db_errmsg(b->db));
+        return EX_SOFTWARE;
+    }
     if (!b->replayed) {
         log_phase_begin("verify");
         long broken = verify_batch(b->db, b->id, stderr);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "outputs.h"
 #include "reconcile.h"
+#include "totals.h"
 #include "verify.h"
 
 /* One batch of the chain: the revision in effect and the new one. */
@@ -162,7 +163,7 @@ static int replay(struct session *s, const struct options *o, struct batch_input
         links[i].new_id = b.id;
     }
     if (mark_rerun_start(s->db, links[0].new_id) ||
-        reconcile_ledger(s->db, links[0].new_id) != 0) {
+        reconcile_ledger(s->db, links[0].new_id) != 0 || totals_rebuild(s->db) != 0) {
         snprintf(err, err_size, "cannot reconcile the ledger: %s", db_errmsg(s->db));
         return EX_SOFTWARE;
     }

@@ -52,6 +52,23 @@ static const struct check all_checks[] = {
      "  UNION ALL SELECT 'release', order_id, 0, gross FROM release WHERE status <> 'cancelled')"
      " SELECT ref, kind || ' in effect ' || sum(effective) || ', posted ' || sum(posted)"
      " FROM both GROUP BY kind, ref HAVING sum(effective) <> sum(posted)"},
+    {"ledger_day differs from the ledger",
+     "WITH both AS (SELECT ob.as_of AS as_of, l.currency AS currency,"
+     "  coalesce(r.kind, t.kind) AS kind, l.account AS account, l.amount AS ledger, 0 AS day"
+     "  FROM ledger_txn t JOIN ledger_leg l ON l.txn_id = t.id"
+     "  LEFT JOIN ledger_txn r ON r.id = t.reverses"
+     "  JOIN batch ob ON ob.id = coalesce(r.batch_id, t.batch_id)"
+     "  UNION ALL SELECT as_of, currency, kind, account, 0, amount FROM ledger_day)"
+     " SELECT currency || ' ' || kind || ' ' || account, 'day ' || as_of || ': ledger '"
+     "  || sum(ledger) || ', summary ' || sum(day) FROM both"
+     " GROUP BY as_of, currency, kind, account HAVING sum(ledger) <> sum(day)"},
+    {"open_book differs from the open orders",
+     "WITH both AS (SELECT currency, placed_on, 1 AS n, amount, 0 AS bn, 0 AS bamount"
+     "  FROM orders WHERE closed_batch IS NULL"
+     "  UNION ALL SELECT currency, placed_on, 0, 0, orders, amount FROM open_book)"
+     " SELECT currency || ' ' || placed_on, 'open orders ' || sum(n) || ' of ' || sum(amount)"
+     "  || ', summary ' || sum(bn) || ' of ' || sum(bamount) FROM both"
+     " GROUP BY currency, placed_on HAVING sum(n) <> sum(bn) OR sum(amount) <> sum(bamount)"},
 };
 
 /* What one batch changed, reached through ledger_txn(batch_id) and the

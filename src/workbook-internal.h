@@ -136,12 +136,22 @@ int wb_write_detail_sheets(struct wb *wb);
  * writes new revisions of its batches (new ids) while older postings and
  * facts keep theirs. ?2 is always the as-of date. */
 
-/* The orders, as `o`, whose escrow was held after the batch: captured by
- * a batch up to its date and not closed by one up to its date. */
+/* The orders whose escrow was held after the batch, as `o` (currency,
+ * placed_on, n orders, amount) grouped by currency and date placed. For
+ * the latest batch that is the open_book summary (totals.c), whatever the
+ * history; an older batch is rebuilt from the orders captured by a batch
+ * up to its date and not closed by one up to its date. */
+#define WB_LATEST_BATCH                                                                           \
+    "(SELECT id FROM batch WHERE in_effect = 1 AND finished_at IS NOT NULL"                       \
+    " ORDER BY as_of DESC LIMIT 1)"
 #define WB_OPEN_ORDERS                                                                            \
-    "orders o JOIN batch placed ON placed.id = o.batch_id"                                        \
-    " LEFT JOIN batch closed ON closed.id = o.closed_batch"                                       \
-    " WHERE placed.as_of <= ?2 AND (closed.id IS NULL OR closed.as_of > ?2)"
+    "(SELECT currency, placed_on, orders AS n, amount FROM open_book"                             \
+    "  WHERE ?1 = " WB_LATEST_BATCH                                                               \
+    " UNION ALL SELECT x.currency, x.placed_on, 1, x.amount FROM orders x"                        \
+    "  JOIN batch placed ON placed.id = x.batch_id"                                               \
+    "  LEFT JOIN batch closed ON closed.id = x.closed_batch"                                      \
+    "  WHERE placed.as_of <= ?2 AND (closed.id IS NULL OR closed.as_of > ?2)"                     \
+    "  AND ?1 <> " WB_LATEST_BATCH ") o"
 
 /* The claim columns the Claims and Manual review sheets select and
  * wb_explain_claim reads, by position (enum wb_claim_col). A response or

@@ -103,14 +103,14 @@ static const struct wb_column aging_columns[] = {
 
 static const struct wb_table escrow_aging = {
     "Escrow aging",
-    "SELECT o.currency, count(*),"
+    "SELECT o.currency, sum(o.n),"
     " sum(CASE WHEN ?2 - o.placed_on <= 15 THEN o.amount ELSE 0 END),"
     " sum(CASE WHEN ?2 - o.placed_on BETWEEN 16 AND 30 THEN o.amount ELSE 0 END),"
     " sum(CASE WHEN ?2 - o.placed_on BETWEEN 31 AND 60 THEN o.amount ELSE 0 END),"
     " sum(CASE WHEN ?2 - o.placed_on BETWEEN 61 AND 90 THEN o.amount ELSE 0 END),"
     " sum(CASE WHEN ?2 - o.placed_on > 90 THEN o.amount ELSE 0 END),"
     " sum(o.amount), min(o.placed_on) FROM " WB_OPEN_ORDERS
-    " GROUP BY o.currency ORDER BY o.currency",
+    " GROUP BY o.currency HAVING sum(o.n) > 0 ORDER BY o.currency",
     0, aging_columns, N(aging_columns), NULL, "No escrow is held after this batch.",
 };
 

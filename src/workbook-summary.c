@@ -79,12 +79,14 @@ static const struct wb_column escrow_columns[] = {
 static const struct wb_table escrow = {
     SUMMARY,
     "WITH me AS (SELECT in_effect FROM batch WHERE id = ?1),"
+    /* in effect: the ledger_day summary (totals.c), dated as the postings;
+     * a replaced revision: its own postings against those before it */
     "legs AS ("
-    " SELECT l.currency, l.account, l.amount, coalesce(r.kind, t.kind) AS kind,"
-    "  CASE WHEN (SELECT in_effect FROM me) THEN ob.as_of - ?2 ELSE t.batch_id - ?1 END AS rel"
-    " FROM ledger_leg l JOIN ledger_txn t ON t.id = l.txn_id"
-    " LEFT JOIN ledger_txn r ON r.id = t.reverses"
-    " JOIN batch ob ON ob.id = coalesce(r.batch_id, t.batch_id)),"
+    " SELECT currency, account, amount, kind, as_of - ?2 AS rel FROM ledger_day"
+    "  WHERE (SELECT in_effect FROM me)"
+    " UNION ALL SELECT l.currency, l.account, l.amount, coalesce(r.kind, t.kind),"
+    "  t.batch_id - ?1 FROM ledger_leg l JOIN ledger_txn t ON t.id = l.txn_id"
+    "  LEFT JOIN ledger_txn r ON r.id = t.reverses WHERE NOT (SELECT in_effect FROM me)),"
     "sums AS (SELECT currency,"
     " sum(CASE WHEN account = 'escrow' AND rel < 0 THEN amount ELSE 0 END) AS opening,"
     " sum(CASE WHEN account = 'escrow' AND rel = 0 AND kind = 'capture'"

@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "ingest.h"
 #include "log.h"
+#include "totals.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct batch b = {.db = db, .cfg = &cfg, .cal = &cal, .as_of = 20500, .revision = 2};
     db_exec(db, "INSERT INTO batch(id, as_of, revision, started_at) VALUES (2, 20500, 2, 'x')");
     b.id = 2;
+    b.ledger = (struct ledger_target){db, 2, totals_new()};
     int rc = ingest_file(&b, which, in);
     fclose(in);
     if (rc == 0) {
@@ -59,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (db_query_int(db, "SELECT count(*) FROM reject WHERE batch_id = 2", -1) != st->rejected)
             abort();
     }
+    totals_free(b.ledger.totals);
     db_exec(db, "ROLLBACK");
     return 0;
 }

@@ -1,0 +1,35 @@
+/* totals.h: two summary tables kept so that a night's reports cost the
+ * same however long the history: ledger_day (escrow-ledger movements per
+ * as-of date, currency, kind and account) and open_book (open orders per
+ * currency and date placed). A batch accumulates its changes in memory
+ * and writes them once at its end; a rerun rebuilds both tables. */
+#ifndef ARBITER_TOTALS_H
+#define ARBITER_TOTALS_H
+
+#include "date.h"
+#include "db.h"
+#include "money.h"
+
+struct totals;
+
+/* A new, empty accumulator (NULL when out of memory); totals_free frees it. */
+struct totals *totals_new(void);
+void totals_free(struct totals *t);
+
+/* Adds one ledger leg of a posting of `kind` (capture, release, refund). */
+void totals_add_leg(struct totals *t, const char *currency, const char *kind,
+                    const char *account, money_t amount);
+
+/* Adds orders (+1 captured, -1 closed) of `amount` placed on `placed`. */
+int totals_add_book(struct totals *t, const char *currency, day_t placed, money_t amount,
+                    int orders);
+
+/* Writes the accumulated changes, the ledger ones dated as_of. 0 or -1. */
+int totals_flush(struct totals *t, struct db *db, day_t as_of);
+
+/* Recomputes both tables from the ledger and the orders (after a rerun,
+ * whose reversals and dropped duplicates the accumulators do not see).
+ * 0 or -1. */
+int totals_rebuild(struct db *db);
+
+#endif
