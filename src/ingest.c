@@ -119,6 +119,21 @@ static const char *check_amount(const char *text, const char *currency, money_t 
 
 enum { O_ID, O_BUYER, O_SELLER, O_PLACED, O_AMOUNT, O_CURRENCY, O_METHOD, O_DAYS };
 
+/* Binds an order row's values as ?1..?8: order_id, buyer_id, seller_id,
+ * placed_on, amount, currency, payment_method, promised_days. */
+static void bind_order(sqlite3_stmt *s, const struct reader *rd, day_t placed, money_t amount,
+                       int days)
+{
+    db_bind_text(s, 1, field(rd, O_ID));
+    db_bind_text(s, 2, field(rd, O_BUYER));
+    db_bind_text(s, 3, field(rd, O_SELLER));
+    db_bind_int(s, 4, placed);
+    db_bind_int(s, 5, amount);
+    db_bind_text(s, 6, field(rd, O_CURRENCY));
+    db_bind_text(s, 7, field(rd, O_METHOD));
+    db_bind_int(s, 8, days);
+}
+
 static enum row_outcome validate_order(struct reader *rd, const char **reason)
 {
     struct batch *b = rd->b;
@@ -152,22 +167,15 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
     if (placed > b->as_of)
         return reject(reason, "future_date");
 
+    /* Both statements take the row's eight values as ?1..?8. */
     sqlite3_stmt *ins = db_stmt(
         b->db, "INSERT OR IGNORE INTO orders(order_id, buyer_id, seller_id, placed_on, amount,"
                " currency, payment_method, promised_days, promised_by, batch_id)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?4 + ?8, ?9)");
     if (!ins)
         return ROW_FAILED;
-    db_bind_text(ins, 1, order_id);
-    db_bind_text(ins, 2, field(rd, O_BUYER));
-    db_bind_text(ins, 3, field(rd, O_SELLER));
-    db_bind_int(ins, 4, placed);
-    db_bind_int(ins, 5, amount);
-    db_bind_text(ins, 6, currency);
-    db_bind_text(ins, 7, field(rd, O_METHOD));
-    db_bind_int(ins, 8, days);
-    db_bind_int(ins, 9, placed + days);
-    db_bind_int(ins, 10, b->id);
+    bind_order(ins, rd, placed, amount, days);
+    db_bind_int(ins, 9, b->id);
     if (db_exec_stmt(ins) != SQLITE_DONE)
         return ROW_FAILED;
     if (sqlite3_changes(db_handle(b->db)) == 1)
@@ -176,19 +184,12 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
                    ? ROW_FAILED
                    : ROW_ACCEPTED;
     sqlite3_stmt *same = db_stmt(
-        b->db, "SELECT 1 FROM orders WHERE order_id = ? AND buyer_id = ? AND seller_id = ?"
-               " AND placed_on = ? AND amount = ? AND currency = ? AND payment_method = ?"
-               " AND promised_days = ?");
+        b->db, "SELECT 1 FROM orders WHERE order_id = ?1 AND buyer_id = ?2 AND seller_id = ?3"
+               " AND placed_on = ?4 AND amount = ?5 AND currency = ?6 AND payment_method = ?7"
+               " AND promised_days = ?8");
     if (!same)
         return ROW_FAILED;
-    db_bind_text(same, 1, order_id);
-    db_bind_text(same, 2, field(rd, O_BUYER));
-    db_bind_text(same, 3, field(rd, O_SELLER));
-    db_bind_int(same, 4, placed);
-    db_bind_int(same, 5, amount);
-    db_bind_text(same, 6, currency);
-    db_bind_text(same, 7, field(rd, O_METHOD));
-    db_bind_int(same, 8, days);
+    bind_order(same, rd, placed, amount, days);
     int rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
