@@ -17,8 +17,7 @@
 # with --no-10x). The default N = 100000 (and 10×N = 1M) takes under a minute
 # on 2 cores; N = 300000 about 2.5 minutes. Scratch space: about 1.5 GB per
 # million orders (inputs, the import database, arbiter's database), freed
-# after each size. Known limit: arbiter stores each input file as one SQLite
-# blob (at most 1 GB), so a night over ~5.5M orders fails in tracking.csv.
+# after each size.
 #
 # Run from the build folder. Override the programs with ARBITER, GEN,
 # CSVPARSE, SQLITE3, the configuration with CONFIG (default: data/arbiter.conf
