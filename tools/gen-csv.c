@@ -118,11 +118,11 @@ static const unsigned when_form_weights[] = {35, 20, 10, 25, 10};
 static const int offsets_minutes[] = {0,   60,  120,  180,  330,  345,  480,  540,
                                       600, 840, -180, -240, -300, -420, -480, -600};
 
-void csv_format_when(struct csv_out *out, char *buf, gday_t day, uint32_t second)
+void csv_format_when(struct csv_out *out, char *buf, day_t day, uint32_t second)
 {
     enum when_form form = rng_weighted(&out->style, when_form_weights, COUNT(when_form_weights));
     if (form == WHEN_DATE) {
-        day_format(day, buf);
+        date_format(day, buf);
         return;
     }
     int offset = 0;
@@ -130,7 +130,7 @@ void csv_format_when(struct csv_out *out, char *buf, gday_t day, uint32_t second
         offset = offsets_minutes[rng_below(&out->style, COUNT(offsets_minutes))];
     /* Local time = UTC + offset, which may fall on the day before or after. */
     int32_t s = (int32_t)second + offset * 60;
-    gday_t local_day = day;
+    day_t local_day = day;
     if (s < 0) {
         s += 86400;
         local_day--;
@@ -139,7 +139,7 @@ void csv_format_when(struct csv_out *out, char *buf, gday_t day, uint32_t second
         local_day++;
     }
     char date[11], fraction[16] = "", zone[16] = "Z";
-    day_format(local_day, date);
+    date_format(local_day, date);
     if (form == WHEN_UTC_FRACTION || form == WHEN_OFFSET_FRACTION) {
         unsigned digits = 1 + rng_below(&out->style, 9);
         fraction[0] = '.';

@@ -46,7 +46,7 @@ void csv_write_row(struct csv_out *out, enum row_shape shape);
 int csv_close(struct csv_out *out);
 
 /* A date or timestamp whose UTC date is `day`, in one of the accepted forms. */
-void csv_format_when(struct csv_out *out, char *buf, gday_t day, uint32_t second);
+void csv_format_when(struct csv_out *out, char *buf, day_t day, uint32_t second);
 /* A plain decimal amount with at most `exponent` fraction digits. */
 void csv_format_amount(struct csv_out *out, char *buf, int64_t minor, int exponent);
 

@@ -131,15 +131,15 @@ static const struct bad_case *pick_case(enum feed feed, unsigned k, const struct
             return &bad_cases[i];
 }
 
-static void fresh_id(char *buf, enum feed feed, gday_t night, unsigned j)
+static void fresh_id(char *buf, enum feed feed, day_t night, unsigned j)
 {
     char date[11];
-    day_format(night, date);
+    date_format(night, date);
     snprintf(buf, CSV_FIELD_SIZE, "X%.4s%.2s%.2s-%c%u", date, date + 5, date + 8, "otcvu"[feed], j);
 }
 
 static void corrupt(struct csv_out *out, const struct bad_case *bc, const struct row_facts *facts,
-                    gday_t night, unsigned j)
+                    day_t night, unsigned j)
 {
     char *f = out->field[bc->column];
     switch (bc->how) {
@@ -186,7 +186,7 @@ static void corrupt(struct csv_out *out, const struct bad_case *bc, const struct
 }
 
 const char *bad_row_write(struct csv_out *out, enum feed feed, const struct row_facts *facts,
-                          gday_t night, struct bad_plan *plan)
+                          day_t night, struct bad_plan *plan)
 {
     unsigned j = plan->written++;
     /* Night after night, the cases follow on from where the last night stopped. */

@@ -19,7 +19,7 @@ extern const struct csv_layout feed_layouts[FEED_COUNT];
 /* What a bad row made from the row in out->field needs to know about it. */
 struct row_facts {
     bool real;                 /* the row was written and accepted; else made up */
-    gday_t placed;             /* the day its order was placed */
+    day_t placed;             /* the day its order was placed */
     int64_t order_amount;      /* the order's amount in minor units */
     int exponent;              /* of the order's currency */
     const char *decided_claim; /* a claim decided by an override on an earlier night, or NULL */
@@ -38,6 +38,6 @@ bool bad_row_due(const struct bad_plan *plan);
  * plan->written of `night`, writes it, counts it, and returns the reject
  * reason it is meant to get. */
 const char *bad_row_write(struct csv_out *out, enum feed feed, const struct row_facts *facts,
-                          gday_t night, struct bad_plan *plan);
+                          day_t night, struct bad_plan *plan);
 
 #endif

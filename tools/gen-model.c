@@ -52,53 +52,6 @@ unsigned rng_weighted(struct rng *r, const unsigned *weights, unsigned n)
     return i;
 }
 
-/* ---- calendar (Howard Hinnant's civil-date algorithms) ---- */
-
-gday_t day_from_civil(int year, int month, int day)
-{
-    int y = year - (month <= 2);
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-void day_to_civil(gday_t d, int *year, int *month, int *day)
-{
-    int z = d + 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    *month = mp + (mp < 10 ? 3 : -9);
-    *year = yoe + era * 400 + (*month <= 2);
-    *day = doy - (153 * mp + 2) / 5 + 1;
-}
-
-bool day_parse(const char *text, gday_t *out)
-{
-    int y, m, d;
-    char tail;
-    if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-        return false;
-    gday_t day = day_from_civil(y, m, d);
-    int y2, m2, d2;
-    day_to_civil(day, &y2, &m2, &d2);
-    if (y2 != y || m2 != m || d2 != d)
-        return false;
-    *out = day;
-    return true;
-}
-
-void day_format(gday_t d, char buf[11])
-{
-    int y, m, dd;
-    day_to_civil(d, &y, &m, &dd);
-    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-             (unsigned)dd % 100u);
-}
-
 /* ---- reference tables ---- */
 
 const struct currency currencies[] = {
@@ -136,9 +89,9 @@ const char *const seller_response_names[] = {"", "accepted", "rejected"};
 
 /* ---- the world ---- */
 
-uint32_t world_orders_on(const struct world *w, gday_t day)
+uint32_t world_orders_on(const struct world *w, day_t day)
 {
-    gday_t first = w->start - (gday_t)w->history;
+    day_t first = w->start - (day_t)w->history;
     if (day < first)
         return 0;
     if (day > w->start || (day == w->start && w->history_orders))
@@ -149,12 +102,12 @@ uint32_t world_orders_on(const struct world *w, gday_t day)
     return w->orders_per_night / days + (offset < w->orders_per_night % days);
 }
 
-gday_t world_night_of(const struct world *w, gday_t day)
+day_t world_night_of(const struct world *w, day_t day)
 {
     return day < w->start ? w->start : day;
 }
 
-static gday_t max_day(gday_t a, gday_t b)
+static day_t max_day(day_t a, day_t b)
 {
     return a > b ? a : b;
 }
@@ -171,18 +124,18 @@ static uint32_t scramble(uint32_t x, uint32_t salt)
 }
 
 /* A feed sometimes sends a record a night or two late, or again. */
-static gday_t report_night(struct rng *r, gday_t day, gday_t not_before)
+static day_t report_night(struct rng *r, day_t day, day_t not_before)
 {
-    gday_t night = day + (rng_per_mille(r, 50) ? 1 + (gday_t)rng_below(r, 2) : 0);
+    day_t night = day + (rng_per_mille(r, 50) ? 1 + (day_t)rng_below(r, 2) : 0);
     return max_day(night, not_before);
 }
 
-static gday_t resend_night(struct rng *r, gday_t after, unsigned per_mille)
+static day_t resend_night(struct rng *r, day_t after, unsigned per_mille)
 {
     return rng_per_mille(r, per_mille) ? after + 1 : NO_DAY;
 }
 
-static void add_event(struct order *o, struct rng *r, enum event_status status, gday_t day)
+static void add_event(struct order *o, struct rng *r, enum event_status status, day_t day)
 {
     struct event *e = &o->events[o->n_events++];
     e->status = status;
@@ -196,27 +149,27 @@ static void plan_events(struct order *o, struct rng *r)
 {
     if (!rng_per_mille(r, 965))
         return; /* never shipped: refunded by AUTO_REFUND, or claimed */
-    gday_t shipped = o->arrival + (gday_t)rng_below(r, 4), last = shipped;
+    day_t shipped = o->arrival + (day_t)rng_below(r, 4), last = shipped;
     add_event(o, r, EV_SHIPPED, shipped);
     if (rng_per_mille(r, 920)) {
-        last = shipped + 1 + (gday_t)rng_below(r, 4);
+        last = shipped + 1 + (day_t)rng_below(r, 4);
         add_event(o, r, EV_IN_TRANSIT, last);
         if (rng_per_mille(r, 450)) {
-            last += 1 + (gday_t)rng_below(r, 5);
+            last += 1 + (day_t)rng_below(r, 5);
             add_event(o, r, EV_IN_TRANSIT, last);
         }
     }
     static const unsigned fate_weights[] = {880, 40, 30, 50}; /* delivered lost returned stuck */
     switch (rng_weighted(r, fate_weights, 4)) {
     case 0:
-        o->delivered = max_day(shipped + 2 + (gday_t)rng_below(r, o->promised_days + 6), last + 1);
+        o->delivered = max_day(shipped + 2 + (day_t)rng_below(r, o->promised_days + 6), last + 1);
         add_event(o, r, EV_DELIVERED, o->delivered);
         break;
     case 1:
-        add_event(o, r, EV_LOST, last + 5 + (gday_t)rng_below(r, 25));
+        add_event(o, r, EV_LOST, last + 5 + (day_t)rng_below(r, 25));
         break;
     case 2:
-        add_event(o, r, EV_RETURNED, last + 5 + (gday_t)rng_below(r, 20));
+        add_event(o, r, EV_RETURNED, last + 5 + (day_t)rng_below(r, 20));
         break;
     default:
         break; /* stuck in transit */
@@ -244,27 +197,27 @@ enum scenario {
 static const unsigned weights_if_delivered[SCENARIO_COUNT] = {50, 5, 8, 15, 7, 15};
 static const unsigned weights_if_undelivered[SCENARIO_COUNT] = {0, 8, 0, 0, 12, 80};
 
-static gday_t scenario_opened(const struct order *o, struct rng *r, enum scenario s)
+static day_t scenario_opened(const struct order *o, struct rng *r, enum scenario s)
 {
-    gday_t d = o->delivered, promised_by = o->placed + (gday_t)o->promised_days;
+    day_t d = o->delivered, promised_by = o->placed + (day_t)o->promised_days;
     switch (s) {
     case SNAD_IN_WINDOW:
-        return d + (gday_t)rng_below(r, 14);
+        return d + (day_t)rng_below(r, 14);
     case SNAD_BEFORE_DELIVERY:
-        return d != NO_DAY ? max_day(o->placed, d - 1 - (gday_t)rng_below(r, 3))
-                           : o->arrival + (gday_t)rng_below(r, 10);
+        return d != NO_DAY ? max_day(o->placed, d - 1 - (day_t)rng_below(r, 3))
+                           : o->arrival + (day_t)rng_below(r, 10);
     case SNAD_LATE:
-        return d + 16 + (gday_t)rng_below(r, 5);
+        return d + 16 + (day_t)rng_below(r, 5);
     case INR_AFTER_DELIVERY:
-        return max_day(d, promised_by + 1) + (gday_t)rng_below(r, 4);
+        return max_day(d, promised_by + 1) + (day_t)rng_below(r, 4);
     case INR_TOO_EARLY:
-        return o->placed + (gday_t)rng_below(r, o->promised_days + 1);
+        return o->placed + (day_t)rng_below(r, o->promised_days + 1);
     default:
-        return promised_by + 1 + (gday_t)rng_below(r, 10);
+        return promised_by + 1 + (day_t)rng_below(r, 10);
     }
 }
 
-static void plan_claim(struct order *o, struct rng *r, enum claim_reason reason, gday_t opened)
+static void plan_claim(struct order *o, struct rng *r, enum claim_reason reason, day_t opened)
 {
     struct claim *c = &o->claims[o->n_claims];
     c->seq = o->n_claims++;
@@ -281,7 +234,7 @@ static void plan_claim(struct order *o, struct rng *r, enum claim_reason reason,
     c->responded = NO_DAY;
     if (rng_per_mille(r, 750)) {
         c->response = rng_per_mille(r, 400) ? RESPONSE_ACCEPTED : RESPONSE_REJECTED;
-        c->responded = opened + (gday_t)rng_below(r, 8); /* 6 and 7: too late to count */
+        c->responded = opened + (day_t)rng_below(r, 8); /* 6 and 7: too late to count */
         c->responded_second = rng_below(r, 86400);
     }
     c->resend = resend_night(r, max_day(c->report, c->responded), 30);
@@ -289,17 +242,17 @@ static void plan_claim(struct order *o, struct rng *r, enum claim_reason reason,
 
 /* The night from which the claim is predictably MANUAL_REVIEW for good
  * (nothing later can decide it but an override), or NO_DAY. */
-static gday_t manual_review_from(const struct order *o, const struct claim *c)
+static day_t manual_review_from(const struct order *o, const struct claim *c)
 {
     const struct event *delivery = delivered_event(o);
     if (!delivery || o->n_claims != 1 || c->opened < o->delivered || c->report > o->delivered + 15)
         return NO_DAY;
-    gday_t respond_by = c->opened + 5;
+    day_t respond_by = c->opened + 5;
     bool counts = c->response != RESPONSE_NONE && c->responded <= respond_by;
     if (c->reason == NOT_AS_DESCRIBED && c->opened <= o->delivered + 15 &&
         delivery->report <= c->report && counts && c->response == RESPONSE_REJECTED)
         return max_day(c->report, c->responded);
-    if (c->reason == NOT_RECEIVED && c->opened > o->placed + (gday_t)o->promised_days &&
+    if (c->reason == NOT_RECEIVED && c->opened > o->placed + (day_t)o->promised_days &&
         delivery->report <= respond_by && !(counts && c->response == RESPONSE_ACCEPTED))
         return max_day(c->report, delivery->report);
     return NO_DAY;
@@ -307,12 +260,12 @@ static gday_t manual_review_from(const struct order *o, const struct claim *c)
 
 static void plan_override(struct order *o, struct rng *r)
 {
-    gday_t from = manual_review_from(o, &o->claims[0]);
+    day_t from = manual_review_from(o, &o->claims[0]);
     struct override *v = &o->override;
     if (from == NO_DAY || !rng_per_mille(r, 600))
         return;
     v->present = true;
-    v->night = from + 1 + (gday_t)rng_below(r, 4);
+    v->night = from + 1 + (day_t)rng_below(r, 4);
     v->refund = rng_per_mille(r, 600);
     v->amount =
         v->refund && rng_per_mille(r, 500) ? o->amount * (20 + rng_below(r, 81)) / 100 + 1 : -1;
@@ -329,23 +282,23 @@ static void plan_claims(struct order *o, struct rng *r, unsigned claim_per_mille
         o->delivered != NO_DAY ? weights_if_delivered : weights_if_undelivered;
     enum scenario s = rng_weighted(r, weights, SCENARIO_COUNT);
     enum claim_reason reason = s <= SNAD_LATE ? NOT_AS_DESCRIBED : NOT_RECEIVED;
-    gday_t opened = scenario_opened(o, r, s);
+    day_t opened = scenario_opened(o, r, s);
     plan_claim(o, r, reason, opened);
     if (rng_per_mille(r, 40)) { /* the buyer files again: DUPLICATE_CLAIM */
         enum claim_reason other = reason == NOT_RECEIVED ? NOT_AS_DESCRIBED : NOT_RECEIVED;
-        plan_claim(o, r, rng_per_mille(r, 500) ? reason : other, opened + (gday_t)rng_below(r, 3));
+        plan_claim(o, r, rng_per_mille(r, 500) ? reason : other, opened + (day_t)rng_below(r, 3));
     }
     plan_override(o, r);
 }
 
-void order_live(const struct world *w, gday_t placed, uint32_t index, struct order *o)
+void order_live(const struct world *w, day_t placed, uint32_t index, struct order *o)
 {
     struct rng r = rng_for(w->seed, (uint64_t)(int64_t)placed, index);
     memset(o, 0, sizeof *o);
     o->placed = placed;
     o->placed_second = rng_below(&r, 86400);
     int y, m, d;
-    day_to_civil(placed, &y, &m, &d);
+    date_to_civil(placed, &y, &m, &d);
     snprintf(o->id, sizeof o->id, "O%04d%02d%02d-%08x", y, m, d, scramble(index, (uint32_t)placed));
     uint32_t per_night = w->orders_per_night ? w->orders_per_night : 1;
     o->buyer = rng_below(&r, per_night * 20 > 9000000 ? 9000000 : per_night * 20 + 1000);

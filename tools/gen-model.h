@@ -9,7 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef int32_t gday_t; /* days since 1970-01-01 (UTC calendar dates) */
+#include "date.h" /* the program's own day numbers and date text */
+
 #define NO_DAY INT32_MIN
 
 /* Every event, claim, response and override of an order is reported within
@@ -27,12 +28,6 @@ uint32_t rng_below(struct rng *r, uint32_t n);         /* 0..n-1 (n > 0) */
 bool rng_per_mille(struct rng *r, unsigned per_mille); /* true with p/1000 */
 /* Index into a table of weights (the weights need not sum to anything). */
 unsigned rng_weighted(struct rng *r, const unsigned *weights, unsigned n);
-
-/* ---- calendar ---- */
-gday_t day_from_civil(int year, int month, int day);
-void day_to_civil(gday_t d, int *year, int *month, int *day);
-bool day_parse(const char *text, gday_t *out); /* strict YYYY-MM-DD */
-void day_format(gday_t d, char buf[11]);       /* YYYY-MM-DD */
 
 /* ---- reference tables ---- */
 struct currency {
@@ -59,27 +54,27 @@ extern const char *const seller_response_names[];
 /* ---- an order's life ---- */
 struct event {
     enum event_status status;
-    gday_t day;      /* the UTC date it happened */
-    gday_t report;   /* the night the carrier feed sends it (>= day) */
-    gday_t resend;   /* a night it is sent again, identical, or NO_DAY */
+    day_t day;      /* the UTC date it happened */
+    day_t report;   /* the night the carrier feed sends it (>= day) */
+    day_t resend;   /* a night it is sent again, identical, or NO_DAY */
     uint32_t second; /* time of day, UTC */
 };
 
 struct claim {
     unsigned seq; /* 0: the buyer's claim; 1: a second claim on the same order */
     enum claim_reason reason;
-    gday_t opened, report, resend;
+    day_t opened, report, resend;
     uint32_t opened_second;
     int64_t amount; /* asked refund in minor units, or -1 for "whole order" (empty) */
     enum seller_response response;
-    gday_t responded; /* reported the night it happens; NO_DAY when no response */
+    day_t responded; /* reported the night it happens; NO_DAY when no response */
     uint32_t responded_second;
 };
 
 struct override {
     bool present;
     bool refund;    /* else reject */
-    gday_t night;   /* reported that night; the claim is MANUAL_REVIEW by then */
+    day_t night;   /* reported that night; the claim is MANUAL_REVIEW by then */
     int64_t amount; /* -1: empty */
     unsigned note;  /* index into override_notes */
 };
@@ -88,14 +83,14 @@ struct override {
 #define MAX_CLAIMS 2
 
 struct order {
-    gday_t placed, arrival, resend; /* arrival: the night the order feed sends it */
+    day_t placed, arrival, resend; /* arrival: the night the order feed sends it */
     uint32_t placed_second;
     char id[32];
     uint32_t buyer, seller;
     const struct currency *currency;
     int64_t amount;
     unsigned method, promised_days, carrier;
-    gday_t delivered; /* NO_DAY when never delivered */
+    day_t delivered; /* NO_DAY when never delivered */
     unsigned n_events, n_claims;
     struct event events[MAX_EVENTS];
     struct claim claims[MAX_CLAIMS];
@@ -105,7 +100,7 @@ struct order {
 /* What the command line decides. */
 struct world {
     uint64_t seed;
-    gday_t start;              /* the first night written */
+    day_t start;              /* the first night written */
     unsigned history;          /* days before start whose orders the first night backfills */
     uint32_t orders_per_night; /* rows of each night's orders.csv (the first night spreads
                                   them over start-history .. start) */
@@ -115,12 +110,12 @@ struct world {
 };
 
 /* How many orders were placed on a day (0 outside the generated history). */
-uint32_t world_orders_on(const struct world *w, gday_t day);
+uint32_t world_orders_on(const struct world *w, day_t day);
 /* The night whose files carry something reported on `day`: the first night
  * backfills everything reported before it. */
-gday_t world_night_of(const struct world *w, gday_t day);
+day_t world_night_of(const struct world *w, day_t day);
 /* Works out order `index` of day `placed` completely. */
-void order_live(const struct world *w, gday_t placed, uint32_t index, struct order *o);
+void order_live(const struct world *w, day_t placed, uint32_t index, struct order *o);
 /* The ID of claim `seq` of an order. */
 void claim_id(const struct order *o, unsigned seq, char *buf, unsigned size);
 

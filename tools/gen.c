@@ -44,7 +44,7 @@ struct options {
 struct known_order {
     bool present;
     char id[32];
-    gday_t placed;
+    day_t placed;
     int64_t amount;
     int exponent;
 };
@@ -65,7 +65,7 @@ struct earlier {
 
 struct night {
     const struct options *opt;
-    gday_t day;
+    day_t day;
     char dir[4096];
     struct earlier *earlier;
     unsigned long events, claims, overrides;
@@ -80,7 +80,7 @@ static struct rng style_for(const struct night *n, enum feed feed)
 }
 
 /* True when something reported on any of `nights` (NO_DAY: none) shows in this night's files. */
-static bool shows_tonight(const struct night *n, const gday_t *nights, unsigned count)
+static bool shows_tonight(const struct night *n, const day_t *nights, unsigned count)
 {
     for (unsigned i = 0; i < count; i++)
         if (nights[i] != NO_DAY && world_night_of(&n->opt->world, nights[i]) == n->day)
@@ -100,7 +100,7 @@ static struct row_facts made_up_row(struct csv_out *out, enum feed feed, const s
 {
     const struct known_order *k = &n->earlier->order;
     char date[11];
-    day_format(n->day, date);
+    date_format(n->day, date);
     static const char *const rows[FEED_COUNT][CSV_MAX_COLUMNS] = {
         [FEED_ORDERS] = {"X-none", "B0000001", "S00001", "", "10.00", "USD", "paypal", "10"},
         [FEED_TRACKING] = {"", "", "in_transit", "CAINIAO", "LP00000000CN"},
@@ -190,18 +190,18 @@ static int write_orders(struct night *n)
     if (csv_open(&out, n->dir, &feed_layouts[FEED_ORDERS], style_for(n, FEED_ORDERS)))
         return -1;
     /* Late orders arrive a night late and some are sent again a night later still. */
-    gday_t first = n->day == w->start ? w->start - (gday_t)w->history : n->day - 2;
+    day_t first = n->day == w->start ? w->start - (day_t)w->history : n->day - 2;
     uint64_t total = 0;
-    for (gday_t p = first; p <= n->day; p++)
+    for (day_t p = first; p <= n->day; p++)
         total += world_orders_on(w, p);
     struct bad_plan plan = plan_for(n, total);
     struct row_facts facts = {0};
     struct order o;
-    for (gday_t p = first; p <= n->day; p++)
+    for (day_t p = first; p <= n->day; p++)
         for (uint32_t k = 0, count = world_orders_on(w, p); k < count; k++) {
             plan.progress++;
             order_live(w, p, k, &o);
-            if (!shows_tonight(n, (gday_t[]){o.arrival, o.resend}, 2))
+            if (!shows_tonight(n, (day_t[]){o.arrival, o.resend}, 2))
                 continue;
             order_row(&out, &o);
             facts = facts_of(n, &o);
@@ -228,7 +228,7 @@ static void event_rows(struct night *n, struct feeds *fs, const struct order *o)
     struct csv_out *out = &fs->tracking;
     for (unsigned i = 0; i < o->n_events; i++) {
         const struct event *e = &o->events[i];
-        if (!shows_tonight(n, (gday_t[]){e->report, e->resend}, 2))
+        if (!shows_tonight(n, (day_t[]){e->report, e->resend}, 2))
             continue;
         snprintf(out->field[T_ORDER], CSV_FIELD_SIZE, "%s", o->id);
         csv_format_when(out, out->field[T_EVENT_AT], e->day, e->second);
@@ -246,8 +246,8 @@ static void claim_rows(struct night *n, struct feeds *fs, const struct order *o)
     struct csv_out *out = &fs->claims;
     for (unsigned i = 0; i < o->n_claims; i++) {
         const struct claim *c = &o->claims[i];
-        gday_t response_night = c->responded > c->report ? c->responded : NO_DAY;
-        if (!shows_tonight(n, (gday_t[]){c->report, response_night, c->resend}, 3))
+        day_t response_night = c->responded > c->report ? c->responded : NO_DAY;
+        if (!shows_tonight(n, (day_t[]){c->report, response_night, c->resend}, 3))
             continue;
         char(*f)[CSV_FIELD_SIZE] = out->field;
         claim_id(o, c->seq, f[C_ID], CSV_FIELD_SIZE);
@@ -300,17 +300,17 @@ static int write_feeds(struct night *n)
     for (enum feed f = FEED_TRACKING; f <= FEED_CLAIMS; f++)
         if (csv_open(outs[f], n->dir, &feed_layouts[f], style_for(n, f)))
             return -1;
-    gday_t history_start = w->start - (gday_t)w->history;
-    gday_t first = n->day == w->start || n->day - LIFE_DAYS < history_start ? history_start
+    day_t history_start = w->start - (day_t)w->history;
+    day_t first = n->day == w->start || n->day - LIFE_DAYS < history_start ? history_start
                                                                             : n->day - LIFE_DAYS;
     uint64_t total = 0;
-    for (gday_t p = first; p <= n->day; p++)
+    for (day_t p = first; p <= n->day; p++)
         total += world_orders_on(w, p);
     for (enum feed f = FEED_TRACKING; f < FEED_COUNT; f++)
         fs.plans[f] = plan_for(n, total);
     int rc = 0;
     struct order o;
-    for (gday_t p = first; p <= n->day && rc == 0; p++)
+    for (day_t p = first; p <= n->day && rc == 0; p++)
         for (uint32_t k = 0, count = world_orders_on(w, p); k < count && rc == 0; k++) {
             order_live(w, p, k, &o);
             event_rows(n, &fs, &o);
@@ -378,7 +378,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
                                           {"history-orders", required_argument, NULL, 'r'},
                                           {NULL, 0, NULL, 0}};
     *opt = (struct options){.world = {.seed = 1, .history = 90, .claim_per_mille = 50}, .days = 1};
-    day_parse("2026-11-01", &opt->world.start);
+    date_parse_plain("2026-11-01", &opt->world.start);
     bool have_orders = false;
     int c;
     unsigned long v;
@@ -394,7 +394,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
             opt->days = (unsigned)v;
             break;
         case 'd':
-            ok = day_parse(optarg, &opt->world.start);
+            ok = date_parse_plain(optarg, &opt->world.start);
             break;
         case 's':
             ok = parse_count(optarg, ULONG_MAX, &v);
@@ -474,11 +474,11 @@ int main(int argc, char **argv)
     }
     for (unsigned i = 0; i < opt.days; i++) {
         struct night n = {.opt = &opt,
-                          .day = opt.world.start + (gday_t)i,
+                          .day = opt.world.start + (day_t)i,
                           .earlier = &earlier,
                           .expected = expected};
         char date[11];
-        day_format(n.day, date);
+        date_format(n.day, date);
         snprintf(n.dir, sizeof n.dir, "%s/%s", opt.out, date);
         if (make_dir(n.dir) || write_orders(&n) || write_feeds(&n) ||
             (opt.expect && write_expected(&n))) {
