@@ -116,6 +116,7 @@ static const char schema_v1[] =
     " ref TEXT NOT NULL,"              /* order ID, or refund ID */
     " order_id TEXT NOT NULL, rule TEXT, reverses INTEGER);"
     "CREATE INDEX ledger_txn_batch ON ledger_txn(batch_id);"
+    "CREATE INDEX ledger_txn_ref ON ledger_txn(ref, kind);" /* a rerun's snapshot */
     "CREATE INDEX ledger_txn_reverses ON ledger_txn(reverses) WHERE reverses IS NOT NULL;"
     "CREATE TABLE ledger_leg("
     " txn_id INTEGER NOT NULL, account TEXT NOT NULL, currency TEXT NOT NULL,"
