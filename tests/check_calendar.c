@@ -3,6 +3,8 @@
  * k-th business day strictly after S, k = 0 is S) and SPEC §4 (refunds are
  * submitted on the first business day >= the day they are queued). */
 #include <check.h>
+
+#include "testutil.h"
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -329,16 +331,5 @@ static Suite *calendar_suite(void)
 
 int main(void)
 {
-    snprintf(base_dir, sizeof base_dir, "/tmp/check_calendar.XXXXXX");
-    if (!mkdtemp(base_dir))
-        return EXIT_FAILURE;
-    SRunner *sr = srunner_create(calendar_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base_dir);
-    if (system(cmd) != 0)
-        return EXIT_FAILURE;
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testutil_run_in_tmpdir(calendar_suite, "check_calendar", base_dir, sizeof base_dir);
 }

@@ -4,6 +4,8 @@
  * defaults are those of the shipped data/arbiter.conf) and the sysexits
  * codes of config.h (64 bad key or value, 66 unreadable). */
 #include <check.h>
+
+#include "testutil.h"
 #include <ctype.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -348,16 +350,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    snprintf(base_dir, sizeof base_dir, "/tmp/check_config.XXXXXX");
-    if (!mkdtemp(base_dir))
-        return EXIT_FAILURE;
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base_dir);
-    if (system(cmd) != 0)
-        return EXIT_FAILURE;
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testutil_run_in_tmpdir(config_suite, "check_config", base_dir, sizeof base_dir);
 }

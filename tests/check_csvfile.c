@@ -4,6 +4,8 @@
  * spanning lines is one row, fields trimmed, fields over 1024 bytes and
  * invalid UTF-8 flagged, field counts visible, raw row text kept. */
 #include <check.h>
+
+#include "testutil.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,9 +421,5 @@ static Suite *csvfile_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(csvfile_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testutil_run(csvfile_suite());
 }

@@ -1,6 +1,8 @@
 /* check_date.c: unit tests of src/date.c against SPEC §1 (UTC calendar
  * dates, the accepted input forms, impossible dates, X + n arithmetic). */
 #include <check.h>
+
+#include "testutil.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,9 +254,5 @@ static Suite *date_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(date_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testutil_run(date_suite());
 }

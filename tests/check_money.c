@@ -2,6 +2,8 @@
  * units, ISO 4217 exponents, the strict input decimal, output formatting
  * and the round-half-up fee). */
 #include <check.h>
+
+#include "testutil.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -230,9 +232,5 @@ static Suite *money_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(money_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testutil_run(money_suite());
 }

@@ -8,6 +8,8 @@
  * (protection 15, seller response 5, auto refund 30) respond_by is
  * 2026-03-17. */
 #include <check.h>
+
+#include "testutil.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,9 +429,5 @@ static Suite *rules_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(rules_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return testutil_run(rules_suite());
 }
