@@ -71,6 +71,34 @@ while [ "$round" -le "$ROUNDS" ]; do
     round=$((round + 1))
 done
 echo "killed before the commit: $killed_before_commit rounds; after it: $killed_after_commit"
+
+# Two real arbiter processes started together on one database: one runs
+# the batch, the other exits 75 at once naming it (or, if it starts only
+# after the commit, finds identical inputs and succeeds without change).
+busy_seen=0
+try=1
+while [ "$try" -le 10 ] && [ "$busy_seen" -eq 0 ]; do
+    rm -rf "$WORK/two.db" "$WORK/two.db-wal" "$WORK/two.db-shm" "$WORK/two"
+    cp "$WORK/night1.db" "$WORK/two.db"
+    for who in a b; do
+        "$ARBITER" run --as-of 2026-06-02 --in "$WORK/in/2026-06-02" --db "$WORK/two.db" \
+            --reports "$WORK/two" --quiet 2>"$WORK/two.$who.err" &
+        eval "pid_$who=\$!"
+    done
+    wait "$pid_a"; rc_a=$?
+    wait "$pid_b"; rc_b=$?
+    CHECKS=$((CHECKS + 1))
+    case "$rc_a $rc_b" in
+    "0 75" | "75 0") busy_seen=1
+        grep -q 'database busy: arbiter pid [0-9]* started at' "$WORK/two.a.err" "$WORK/two.b.err" ||
+            fail "the busy process does not name the running one" ;;
+    "0 0") ;;
+    *) fail "two processes: exits $rc_a and $rc_b" ;;
+    esac
+    check_exit 0 "verify after two processes" -- "$ARBITER" verify --db "$WORK/two.db" --quiet
+    try=$((try + 1))
+done
+[ "$busy_seen" -eq 1 ] || fail "ten tries and the second process never found the batch running"
 [ "$ROUNDS" -lt 10 ] || [ "$killed_before_commit" -gt 0 ] || fail "no round killed a run mid-batch"
 
 finish
