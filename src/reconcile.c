@@ -18,6 +18,7 @@ static const char create_tables[] =
     " ref TEXT, order_id TEXT, as_of INTEGER, currency TEXT, amount INTEGER, legs TEXT,"
     " kept INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS temp.old_posting_ref ON old_posting(kind, ref);"
+    "CREATE INDEX IF NOT EXISTS temp.new_posting_ref ON new_posting(kind, ref);"
     "DELETE FROM temp.old_posting; DELETE FROM temp.new_posting;";
 
 int reconcile_snapshot(struct db *db, day_t from)
