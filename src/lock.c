@@ -22,10 +22,16 @@ int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
     }
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(fd, F_SETLK, &fl) != 0) {
+        /* The holder writes its line just after taking the lock: give it
+         * a moment (at most 0.2 s) rather than report an empty name. */
         char holder[256] = "";
-        ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
-        holder[n > 0 ? n : 0] = '\0';
-        holder[strcspn(holder, "\n")] = '\0';
+        for (int tries = 0; tries < 20 && holder[0] == '\0'; tries++) {
+            ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+            holder[n > 0 ? n : 0] = '\0';
+            holder[strcspn(holder, "\n")] = '\0';
+            if (holder[0] == '\0')
+                nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+        }
         snprintf(err, err_size, "%s: database busy: %s; retry later", db_path,
                  *holder ? holder : "another arbiter process holds it");
         close(fd);
@@ -38,9 +44,11 @@ int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
     int len = snprintf(line, sizeof line, "arbiter pid %ld started at %s\n", (long)getpid(), stamp);
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)len, 0) != len) {
-        /* The lock is held; only its description could not be written. */
-    }
+    /* Written over the old line, then cut to length, so a reader never
+     * finds the file empty once a holder has written. Only the name is
+     * lost if this fails: the lock itself is held. */
+    if (pwrite(fd, line, (size_t)len, 0) == len)
+        (void)!ftruncate(fd, len);
     return fd;
 }
 
