@@ -29,6 +29,8 @@ static const char schema_v1[] =
     " started_at TEXT NOT NULL,"
     " finished_at TEXT,"
     " rerun_start INTEGER NOT NULL DEFAULT 0," /* 1: the batch D of a rerun (has adjustments) */
+    " seller_response_days INTEGER, protection_days INTEGER," /* the windows it ran under */
+    " auto_refund_days INTEGER,"
     " UNIQUE(as_of, revision));"
     "CREATE TABLE batch_file("
     " batch_id INTEGER NOT NULL,"

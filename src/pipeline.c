@@ -84,12 +84,17 @@ bool inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs 
 
 static int insert_batch(struct batch *b)
 {
-    sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch(as_of, revision, started_at)"
-                                     " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+    sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch(as_of, revision, started_at,"
+                                     " seller_response_days, protection_days, auto_refund_days)"
+                                     " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+                                     " ?, ?, ?)");
     if (!s)
         return -1;
     db_bind_int(s, 1, b->as_of);
     db_bind_int(s, 2, b->revision);
+    db_bind_int(s, 3, b->cfg->seller_response_days);
+    db_bind_int(s, 4, b->cfg->protection_days);
+    db_bind_int(s, 5, b->cfg->auto_refund_days);
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
     b->id = sqlite3_last_insert_rowid(db_handle(b->db));

@@ -1,10 +1,10 @@
 /* workbook-explain.c: the plain-language "why" of a claim's decision on
  * the Claims and Manual review sheets, phrased from the rule that decided
- * it and the dates stored with the claim and its order. The configuration
- * (response and protection windows in days) is not in the database, so the
- * windows are named, not counted. */
+ * it, the dates stored with the claim and its order, and the windows (in
+ * days) the batch ran under. */
 #include "workbook-internal.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,7 +19,30 @@ struct claim_words {
     const char *response;           /* "accepted", "rejected" or "" */
     const char *note;               /* the override's note, or "" */
     char refund[MONEY_TEXT_SIZE + 8]; /* "12.30 USD", or "" */
+    char respond_window[64];        /* "5 days (respond by 2026-11-20)" */
+    char protection_window[64];     /* "15-day buyer-protection window (to 2026-11-30)" */
 };
+
+/* The seller's response window ("5 days (respond by 2026-11-20)") or the
+ * buyer-protection window ("15-day buyer-protection window (to ...)"),
+ * counted from the date in from_col with the batch's days in days_col; a
+ * plain phrase for a batch stored without its windows. */
+static void window_words(sqlite3_stmt *row, int days_col, int from_col, bool protection,
+                         char *buf, size_t size)
+{
+    if (sqlite3_column_type(row, days_col) == SQLITE_NULL ||
+        sqlite3_column_type(row, from_col) == SQLITE_NULL) {
+        snprintf(buf, size, "%s", protection ? "buyer-protection window" : "its response window");
+        return;
+    }
+    int days = sqlite3_column_int(row, days_col);
+    char end[DATE_TEXT_SIZE];
+    date_format((day_t)(sqlite3_column_int64(row, from_col) + days), end);
+    if (protection)
+        snprintf(buf, size, "%d-day buyer-protection window (to %s)", days, end);
+    else
+        snprintf(buf, size, "%d days (respond by %s)", days, end);
+}
 
 static void date_column(sqlite3_stmt *row, int col, char buf[DATE_TEXT_SIZE])
 {
@@ -43,6 +66,10 @@ static void read_words(sqlite3_stmt *row, struct claim_words *w)
     date_column(row, CC_RESPONDED, w->responded);
     w->response = text_column(row, CC_RESPONSE);
     w->note = text_column(row, CC_NOTE);
+    window_words(row, CC_RESPONSE_DAYS, CC_OPENED, false, w->respond_window,
+                 sizeof w->respond_window);
+    window_words(row, CC_PROTECTION_DAYS, CC_DELIVERED, true, w->protection_window,
+                 sizeof w->protection_window);
     w->refund[0] = '\0';
     if (sqlite3_column_type(row, CC_REFUND) != SQLITE_NULL) {
         const char *currency = text_column(row, CC_CURRENCY);
@@ -107,14 +134,13 @@ void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size)
                             " returned, and it was never delivered.", w.refund);
         break;
     case RULE_INR_NOT_DELIVERED:
-        snprintf(buf, size, "Full refund of %s: not delivered (promised by %s) and the"
-                            " seller's response window after the claim of %s is over%s.",
-                 w.refund, w.promised_by, w.opened, clause);
+        snprintf(buf, size, "Full refund of %s: not delivered (promised by %s) and the seller"
+                            " did not respond within %s%s.",
+                 w.refund, w.promised_by, w.respond_window, clause);
         break;
     case RULE_INR_AWAITING_SELLER:
-        snprintf(buf, size, "Pending: not delivered (promised by %s); the seller's response"
-                            " window after the claim of %s is still open%s.",
-                 w.promised_by, w.opened, clause);
+        snprintf(buf, size, "Pending: not delivered (promised by %s); the seller has %s%s.",
+                 w.promised_by, w.respond_window, clause);
         break;
     case RULE_SNAD_NOT_DELIVERED:
         if (w.delivered[0])
@@ -125,8 +151,8 @@ void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size)
                                 " and tracking shows none.");
         break;
     case RULE_SNAD_WINDOW_EXPIRED:
-        snprintf(buf, size, "Rejected: opened on %s, after the buyer-protection window that"
-                            " followed delivery on %s.", w.opened, w.delivered);
+        snprintf(buf, size, "Rejected: opened on %s, after the %s that followed delivery on %s.",
+                 w.opened, w.protection_window, w.delivered);
         break;
     case RULE_SNAD_SELLER_ACCEPTED:
         snprintf(buf, size, "Refund of %s as claimed: the seller accepted the claim on %s.",
@@ -137,13 +163,12 @@ void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size)
                             " team decides.", w.responded);
         break;
     case RULE_SNAD_NO_RESPONSE:
-        snprintf(buf, size, "Refund of %s as claimed: the seller's response window after the"
-                            " claim of %s is over without an answer in time%s.",
-                 w.refund, w.opened, clause);
+        snprintf(buf, size, "Refund of %s as claimed: the seller did not respond within %s%s.",
+                 w.refund, w.respond_window, clause);
         break;
     case RULE_SNAD_AWAITING_SELLER:
-        snprintf(buf, size, "Pending: delivered on %s; the seller's response window after the"
-                            " claim of %s is still open%s.", w.delivered, w.opened, clause);
+        snprintf(buf, size, "Pending: delivered on %s; the seller has %s%s.", w.delivered,
+                 w.respond_window, clause);
         break;
     default:
         snprintf(buf, size, "Decided by rule %.64s.", rule_name);

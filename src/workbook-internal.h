@@ -164,8 +164,9 @@ int wb_write_detail_sheets(struct wb *wb);
     "  WHERE e.order_id = c.order_id AND e.status = 'delivered' AND eb.as_of <= ?2),"             \
     " v.note,"                                                                                    \
     " CASE WHEN c.reason = 'not_received' THEN o.amount ELSE coalesce(c.amount, o.amount) END,"   \
-    " o.buyer_id, o.seller_id, ?2 - c.opened_on"                                                  \
-    " FROM decision d JOIN claim c ON c.claim_id = d.claim_id"                                    \
+    " o.buyer_id, o.seller_id, ?2 - c.opened_on, db.seller_response_days, db.protection_days"     \
+    " FROM decision d JOIN batch db ON db.id = d.batch_id"                                        \
+    " JOIN claim c ON c.claim_id = d.claim_id"                                                    \
     " JOIN orders o ON o.order_id = c.order_id"                                                   \
     " LEFT JOIN batch rb ON rb.id = c.response_batch"                                             \
     " LEFT JOIN override v ON v.claim_id = d.claim_id"                                            \
@@ -174,7 +175,7 @@ int wb_write_detail_sheets(struct wb *wb);
 enum wb_claim_col {
     CC_CLAIM, CC_ORDER, CC_REASON, CC_OPENED, CC_STATUS, CC_RULE, CC_REFUND, CC_CURRENCY,
     CC_RESPONSE, CC_RESPONDED, CC_PROMISED_BY, CC_DELIVERED, CC_NOTE, CC_CLAIMED, CC_BUYER,
-    CC_SELLER, CC_AGE
+    CC_SELLER, CC_AGE, CC_RESPONSE_DAYS, CC_PROTECTION_DAYS
 };
 
 /* The plain-language reason of a claim's decision, from the columns of

@@ -307,9 +307,20 @@ def check(folder, max_rows, continued, texts):
     got = [(r[0].value, r[c.col("Status")].value, r[c.col("Rule")].value) for r in c.rows]
     want = [(d["claim_id"], d["status"], d["rule"]) for d in decisions]
     expect(sorted(got) == sorted(want), "Claims: rows differ from decisions.csv")
+    window_rules = {"INR_NOT_DELIVERED", "INR_AWAITING_SELLER", "SNAD_NO_RESPONSE",
+                    "SNAD_AWAITING_SELLER"}
     for r in c.rows:
         why = r[c.col("Why")].value
         expect(isinstance(why, str) and len(why) > 20, f"Claims: {r[0].value} has no reason")
+        # "N days (respond by D)": D is the opening date plus N days
+        if r[c.col("Rule")].value in window_rules:
+            expect("respond by" in why, f"Claims: {r[0].value} does not give its respond-by date")
+        m = re.search(r"(\d+) days \(respond by (\d{4}-\d{2}-\d{2})\)", why or "")
+        if m:
+            opened = as_date(r[c.col("Opened on")].value)
+            expect(opened + datetime.timedelta(days=int(m.group(1)))
+                   == datetime.date.fromisoformat(m.group(2)),
+                   f"Claims: {r[0].value} respond-by date in '{why}'")
     refund_by_claim = {d["claim_id"]: Decimal(d["refund_amount"]) for d in decisions
                        if d["refund_amount"]}
     for r in c.rows:
