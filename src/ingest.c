@@ -88,17 +88,13 @@ static int find_order(struct db *db, const char *order_id, struct known_order *o
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Parses a required input date and places it between the order's date and
- * the batch date. Returns NULL when fine, else the reject reason. */
-static const char *check_date(const char *text, day_t not_before, day_t as_of, day_t *out)
+/* Places an already parsed date between the order's date and the batch
+ * date. Returns NULL when it fits, else the reject reason. */
+static const char *place_date(day_t d, day_t not_before, day_t as_of)
 {
-    if (*text == '\0')
-        return "missing_field";
-    if (!date_parse(text, out))
-        return "bad_date";
-    if (*out > as_of)
+    if (d > as_of)
         return "future_date";
-    if (*out < not_before)
+    if (d < not_before)
         return "before_order";
     return NULL;
 }
@@ -225,7 +221,7 @@ static enum row_outcome validate_event(struct reader *rd, const char **reason)
         return ROW_FAILED;
     if (!found)
         return reject(reason, "unknown_order");
-    const char *bad = check_date(field(rd, T_EVENT_AT), o.placed_on, b->as_of, &event_on);
+    const char *bad = place_date(event_on, o.placed_on, b->as_of);
     if (bad)
         return reject(reason, bad);
 
@@ -357,7 +353,7 @@ static enum row_outcome validate_claim(struct reader *rd, const char **reason)
         return ROW_FAILED;
     if (!found)
         return reject(reason, "unknown_order");
-    const char *bad = check_date(field(rd, C_OPENED), o.placed_on, b->as_of, &opened);
+    const char *bad = place_date(opened, o.placed_on, b->as_of);
     if (!bad && *responded_text) {
         if (responded > b->as_of)
             bad = "future_date";
