@@ -139,6 +139,46 @@ int db_exec(struct db *db, const char *sql)
     return sqlite3_exec(db->handle, sql, NULL, NULL, NULL);
 }
 
+/* Schema version 2 keeps a posting's legs as columns of its ledger_txn row
+ * (one row per posting instead of three or four: the ledger was a quarter
+ * of a night's inserts), and keeps ledger_leg as a view of them for
+ * readers. A new database is made by version 1 then this step, so the
+ * migration of an existing database is the same path every test takes. */
+static const char migrate_v1_to_v2[] =
+    "ALTER TABLE ledger_txn ADD COLUMN currency TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE ledger_txn ADD COLUMN buyer_funds INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ledger_txn ADD COLUMN escrow INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ledger_txn ADD COLUMN seller_payable INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ledger_txn ADD COLUMN fee_revenue INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ledger_txn ADD COLUMN refund_payable INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE ledger_txn SET"
+    " currency = coalesce((SELECT min(currency) FROM ledger_leg WHERE txn_id = id), ''),"
+    " buyer_funds = coalesce((SELECT sum(amount) FROM ledger_leg"
+    "  WHERE txn_id = id AND account = 'buyer_funds'), 0),"
+    " escrow = coalesce((SELECT sum(amount) FROM ledger_leg"
+    "  WHERE txn_id = id AND account = 'escrow'), 0),"
+    " seller_payable = coalesce((SELECT sum(amount) FROM ledger_leg"
+    "  WHERE txn_id = id AND account = 'seller_payable'), 0),"
+    " fee_revenue = coalesce((SELECT sum(amount) FROM ledger_leg"
+    "  WHERE txn_id = id AND account = 'fee_revenue'), 0),"
+    " refund_payable = coalesce((SELECT sum(amount) FROM ledger_leg"
+    "  WHERE txn_id = id AND account = 'refund_payable'), 0);"
+    "DROP TABLE ledger_leg;"
+    "CREATE VIEW ledger_leg(txn_id, account, currency, amount) AS"
+    " SELECT id, 'buyer_funds', currency, buyer_funds FROM ledger_txn WHERE buyer_funds <> 0"
+    " UNION ALL SELECT id, 'escrow', currency, escrow FROM ledger_txn WHERE escrow <> 0"
+    " UNION ALL SELECT id, 'seller_payable', currency, seller_payable FROM ledger_txn"
+    "  WHERE seller_payable <> 0"
+    " UNION ALL SELECT id, 'fee_revenue', currency, fee_revenue FROM ledger_txn"
+    "  WHERE fee_revenue <> 0"
+    " UNION ALL SELECT id, 'refund_payable', currency, refund_payable FROM ledger_txn"
+    "  WHERE refund_payable <> 0;";
+
+/* The steps from version i to i + 1, i = 0 .. DB_SCHEMA_VERSION - 1. */
+static const char *const migrations[DB_SCHEMA_VERSION] = {schema_v1, migrate_v1_to_v2};
+
+/* Brings the schema to DB_SCHEMA_VERSION in one transaction, or refuses a
+ * database made by a newer arbiter. */
 static int migrate(struct db *db, char *err, size_t err_size, const char *path)
 {
     int64_t version = db_query_int(db, "PRAGMA user_version", -1);
@@ -149,17 +189,20 @@ static int migrate(struct db *db, char *err, size_t err_size, const char *path)
                  (long long)version, DB_SCHEMA_VERSION);
         return EX_DATAERR;
     }
-    if (version != 0) {
+    if (version < 0) {
         snprintf(err, err_size, "%s: unknown schema version %lld", path, (long long)version);
         return EX_DATAERR;
     }
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION);
-    if (db_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK || db_exec(db, schema_v1) != SQLITE_OK ||
-        db_exec(db, sql) != SQLITE_OK || db_exec(db, "COMMIT") != SQLITE_OK) {
-        snprintf(err, err_size, "%s: cannot create schema: %s", path, db_errmsg(db));
+    bool ok = db_exec(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+    for (int64_t v = version; ok && v < DB_SCHEMA_VERSION; v++)
+        ok = db_exec(db, migrations[v]) == SQLITE_OK;
+    if (!ok || db_exec(db, sql) != SQLITE_OK || db_exec(db, "COMMIT") != SQLITE_OK) {
+        snprintf(err, err_size, "%s: cannot %s schema: %s", path,
+                 version == 0 ? "create" : "upgrade", db_errmsg(db));
         db_exec(db, "ROLLBACK");
-        return EX_CANTCREAT;
+        return version == 0 ? EX_CANTCREAT : EX_IOERR;
     }
     return 0;
 }

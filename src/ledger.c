@@ -1,19 +1,21 @@
-/* ledger.c: postings to the escrow ledger. */
+/* ledger.c: postings to the escrow ledger. A posting is one ledger_txn row
+ * whose account columns are its legs (zero: no leg). */
 #include "ledger.h"
 
-struct leg {
-    const char *account;
-    money_t amount;
+/* A posting's legs, one amount per account. */
+struct legs {
+    money_t buyer_funds, escrow, seller_payable, fee_revenue, refund_payable;
 };
 
-/* Writes one transaction and its legs. */
+/* Writes one posting and adds its legs to the batch's totals. */
 static int post(const struct ledger_target *to, const char *kind, const char *ref,
                 const char *order_id, const char *rule, const char *currency,
-                const struct leg *legs, int n_legs)
+                const struct legs *l)
 {
-    struct db *db = to->db;
-    sqlite3_stmt *txn = db_stmt(db, "INSERT INTO ledger_txn(batch_id, kind, ref, order_id, rule)"
-                                    " VALUES (?, ?, ?, ?, ?)");
+    sqlite3_stmt *txn = db_stmt(
+        to->db, "INSERT INTO ledger_txn(batch_id, kind, ref, order_id, rule, currency,"
+                " buyer_funds, escrow, seller_payable, fee_revenue, refund_payable)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!txn)
         return -1;
     db_bind_int(txn, 1, to->batch_id);
@@ -21,43 +23,40 @@ static int post(const struct ledger_target *to, const char *kind, const char *re
     db_bind_text(txn, 3, ref);
     db_bind_text(txn, 4, order_id);
     db_bind_text(txn, 5, rule);
-    if (db_exec_stmt(txn) != SQLITE_DONE)
-        return -1;
-    int64_t txn_id = sqlite3_last_insert_rowid(db_handle(db));
-    sqlite3_stmt *leg = db_stmt(db, "INSERT INTO ledger_leg(txn_id, account, currency, amount)"
-                                    " VALUES (?, ?, ?, ?)");
-    if (!leg)
-        return -1;
-    for (int i = 0; i < n_legs; i++) {
-        db_bind_int(leg, 1, txn_id);
-        db_bind_text(leg, 2, legs[i].account);
-        db_bind_text(leg, 3, currency);
-        db_bind_int(leg, 4, legs[i].amount);
-        if (db_exec_stmt(leg) != SQLITE_DONE)
-            return -1;
-        totals_add_leg(to->totals, currency, kind, legs[i].account, legs[i].amount);
+    db_bind_text(txn, 6, currency);
+    const struct {
+        const char *account;
+        money_t amount;
+    } legs[] = {{ACCOUNT_BUYER_FUNDS, l->buyer_funds},
+                {ACCOUNT_ESCROW, l->escrow},
+                {ACCOUNT_SELLER_PAYABLE, l->seller_payable},
+                {ACCOUNT_FEE_REVENUE, l->fee_revenue},
+                {ACCOUNT_REFUND_PAYABLE, l->refund_payable}};
+    for (int i = 0; i < 5; i++) {
+        db_bind_int(txn, 7 + i, legs[i].amount);
+        if (legs[i].amount != 0)
+            totals_add_leg(to->totals, currency, kind, legs[i].account, legs[i].amount);
     }
-    return 0;
+    return db_exec_stmt(txn) == SQLITE_DONE ? 0 : -1;
 }
 
 int ledger_capture(const struct ledger_target *to, const char *order_id, const char *currency,
                    money_t amount)
 {
-    const struct leg legs[] = {{ACCOUNT_BUYER_FUNDS, -amount}, {ACCOUNT_ESCROW, amount}};
-    return post(to, "capture", order_id, order_id, NULL, currency, legs, 2);
+    const struct legs l = {.buyer_funds = -amount, .escrow = amount};
+    return post(to, "capture", order_id, order_id, NULL, currency, &l);
 }
 
 int ledger_release(const struct ledger_target *to, const char *order_id, const char *rule,
                    const char *currency, money_t gross, money_t fee)
 {
-    const struct leg legs[] = {
-        {ACCOUNT_ESCROW, -gross}, {ACCOUNT_SELLER_PAYABLE, gross - fee}, {ACCOUNT_FEE_REVENUE, fee}};
-    return post(to, "release", order_id, order_id, rule, currency, legs, 3);
+    const struct legs l = {.escrow = -gross, .seller_payable = gross - fee, .fee_revenue = fee};
+    return post(to, "release", order_id, order_id, rule, currency, &l);
 }
 
 int ledger_refund(const struct ledger_target *to, const char *refund_id, const char *order_id,
                   const char *rule, const char *currency, money_t amount)
 {
-    const struct leg legs[] = {{ACCOUNT_ESCROW, -amount}, {ACCOUNT_REFUND_PAYABLE, amount}};
-    return post(to, "refund", refund_id, order_id, rule, currency, legs, 2);
+    const struct legs l = {.escrow = -amount, .refund_payable = amount};
+    return post(to, "refund", refund_id, order_id, rule, currency, &l);
 }

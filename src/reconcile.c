@@ -1,14 +1,12 @@
 /* reconcile.c: set-based SQL that diffs the ledger before and after a
- * rerun. A posting's identity is (kind, ref); its content is its legs,
- * written as "account=amount;..." in account order with the currency. */
+ * rerun. A posting's identity is (kind, ref); its content is its
+ * currency and legs, written as "USD -1000 1000 0 0 0" in column order. */
 #include "reconcile.h"
 
 #define POSTING_COLUMNS                                                                           \
-    " t.id, t.kind, t.ref, t.order_id, b.as_of,"                                                  \
-    " (SELECT currency FROM ledger_leg WHERE txn_id = t.id LIMIT 1),"                             \
-    " (SELECT abs(amount) FROM ledger_leg WHERE txn_id = t.id AND account = 'escrow'),"           \
-    " (SELECT group_concat(account || '=' || amount || currency, ';') FROM"                       \
-    "   (SELECT account, amount, currency FROM ledger_leg WHERE txn_id = t.id ORDER BY account))"
+    " t.id, t.kind, t.ref, t.order_id, b.as_of, t.currency, abs(t.escrow),"                        \
+    " t.currency || ' ' || t.buyer_funds || ' ' || t.escrow || ' ' || t.seller_payable || ' '"     \
+    "  || t.fee_revenue || ' ' || t.refund_payable"
 
 static const char create_tables[] =
     "CREATE TEMP TABLE IF NOT EXISTS old_posting(txn_id INTEGER PRIMARY KEY, kind TEXT,"
@@ -57,8 +55,6 @@ static const char *const reconcile_sql[] = {
     "UPDATE temp.old_posting SET kept = 1 WHERE EXISTS(SELECT 1 FROM temp.new_posting n"
     " WHERE n.kind = old_posting.kind AND n.ref = old_posting.ref AND n.legs = old_posting.legs)"
     " AND ?1 = ?1",
-    "DELETE FROM ledger_leg WHERE txn_id IN (SELECT txn_id FROM temp.new_posting WHERE kept = 1)"
-    " AND ?1 = ?1",
     "DELETE FROM ledger_txn WHERE id IN (SELECT txn_id FROM temp.new_posting WHERE kept = 1)"
     " AND ?1 = ?1",
     /* added */
@@ -69,12 +65,12 @@ static const char *const reconcile_sql[] = {
     "INSERT INTO adjustment(batch_id, action, kind, id, order_id, amount, currency, as_of)"
     " SELECT ?1, 'cancel', kind, ref, order_id, amount, currency, as_of FROM temp.old_posting"
     " WHERE kept = 0",
-    "INSERT INTO ledger_txn(batch_id, kind, ref, order_id, rule, reverses)"
-    " SELECT ?1, 'reversal', ref, order_id, NULL, txn_id FROM temp.old_posting WHERE kept = 0"
-    " ORDER BY txn_id",
-    "INSERT INTO ledger_leg(txn_id, account, currency, amount)"
-    " SELECT r.id, l.account, l.currency, -l.amount FROM ledger_txn r"
-    " JOIN ledger_leg l ON l.txn_id = r.reverses WHERE r.batch_id = ?1 AND r.kind = 'reversal'",
+    "INSERT INTO ledger_txn(batch_id, kind, ref, order_id, rule, reverses, currency,"
+    " buyer_funds, escrow, seller_payable, fee_revenue, refund_payable)"
+    " SELECT ?1, 'reversal', o.ref, o.order_id, NULL, o.txn_id, t.currency, -t.buyer_funds,"
+    " -t.escrow, -t.seller_payable, -t.fee_revenue, -t.refund_payable"
+    " FROM temp.old_posting o JOIN ledger_txn t ON t.id = o.txn_id WHERE o.kept = 0"
+    " ORDER BY o.txn_id",
 };
 
 int reconcile_ledger(struct db *db, int64_t rerun_batch_id)

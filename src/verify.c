@@ -8,15 +8,21 @@ struct check {
     const char *sql; /* ?1: the batch id (batch checks only) */
 };
 
+/* A posting's legs sum to zero: each account column is one leg. */
+#define LEG_SUM "(buyer_funds + escrow + seller_payable + fee_revenue + refund_payable)"
+
+/* A batch's postings have consecutive ids: one range of the rowid. */
+#define BATCH_TXNS                                                                                \
+    "id BETWEEN (SELECT min(id) FROM ledger_txn WHERE batch_id = ?1)"                             \
+    " AND (SELECT max(id) FROM ledger_txn WHERE batch_id = ?1) AND batch_id = ?1"
+
 /* The whole database. */
 static const struct check all_checks[] = {
     {"transaction legs do not sum to zero",
-     "SELECT t.ref, 'transaction ' || t.id || ' ' || l.currency || ' sums to ' || sum(l.amount)"
-     " FROM ledger_txn t JOIN ledger_leg l ON l.txn_id = t.id"
-     " GROUP BY t.id, l.currency HAVING sum(l.amount) <> 0"},
+     "SELECT ref, 'transaction ' || id || ' ' || currency || ' sums to ' || " LEG_SUM
+     " FROM ledger_txn WHERE " LEG_SUM " <> 0"},
     {"escrow balance differs from the open orders",
-     "WITH e AS (SELECT l.currency AS currency, sum(l.amount) AS held FROM ledger_leg l"
-     "  WHERE l.account = 'escrow' GROUP BY l.currency),"
+     "WITH e AS (SELECT currency, sum(escrow) AS held FROM ledger_txn GROUP BY currency),"
      " o AS (SELECT currency, sum(amount) AS open FROM orders WHERE closed_batch IS NULL"
      "  GROUP BY currency),"
      " k AS (SELECT currency FROM e UNION SELECT currency FROM o)"
@@ -44,9 +50,8 @@ static const struct check all_checks[] = {
      " GROUP BY order_id HAVING count(*) > 1"},
     {"ledger postings differ from the captures, refunds and releases in effect",
      "WITH both AS (SELECT coalesce(o.kind, t.kind) AS kind, t.ref AS ref,"
-     "  CASE WHEN coalesce(o.kind, t.kind) = 'capture' THEN l.amount ELSE -l.amount END"
+     "  CASE WHEN coalesce(o.kind, t.kind) = 'capture' THEN t.escrow ELSE -t.escrow END"
      "  AS posted, 0 AS effective FROM ledger_txn t LEFT JOIN ledger_txn o ON o.id = t.reverses"
-     "  JOIN ledger_leg l ON l.txn_id = t.id AND l.account = 'escrow'"
      "  UNION ALL SELECT 'capture', order_id, 0, amount FROM orders"
      "  UNION ALL SELECT 'refund', refund_id, 0, amount FROM refund WHERE status <> 'cancelled'"
      "  UNION ALL SELECT 'release', order_id, 0, gross FROM release WHERE status <> 'cancelled')"
@@ -80,15 +85,8 @@ static const struct check all_checks[] = {
  * the open orders. */
 static const struct check batch_checks[] = {
     {"transaction legs do not sum to zero",
-     /* a batch's transactions have consecutive ids: its legs are one range
-      * of the (txn_id, account) key, grouped without sorting */
-     "SELECT (SELECT ref FROM ledger_txn WHERE id = l.txn_id),"
-     " 'transaction ' || l.txn_id || ' sums to ' || sum(l.amount) || ' ' || min(l.currency)"
-     " || CASE WHEN min(l.currency) <> max(l.currency) THEN ' and mixes currencies' ELSE '' END"
-     " FROM ledger_leg l WHERE l.txn_id BETWEEN"
-     "  (SELECT min(id) FROM ledger_txn WHERE batch_id = ?1)"
-     "  AND (SELECT max(id) FROM ledger_txn WHERE batch_id = ?1)"
-     " GROUP BY l.txn_id HAVING sum(l.amount) <> 0 OR min(l.currency) <> max(l.currency)"},
+     "SELECT ref, 'transaction ' || id || ' ' || currency || ' sums to ' || " LEG_SUM
+     " FROM ledger_txn WHERE " BATCH_TXNS " AND " LEG_SUM " <> 0"},
     {"an order settled by the batch is not closed in full",
      "WITH moves AS (SELECT order_id, amount AS refunded, 0 AS released FROM refund"
      "  WHERE batch_id = ?1 UNION ALL SELECT order_id, 0, gross FROM release WHERE batch_id = ?1),"
@@ -99,11 +97,9 @@ static const struct check batch_checks[] = {
      " FROM settled s JOIN orders o ON o.order_id = s.order_id"
      " WHERE o.closed_batch IS NOT ?1 OR o.amount <> s.refunded + s.released"},
     {"ledger postings differ from the batch's captures, refunds and releases",
-     "WITH posted AS (SELECT t.kind AS kind, l.currency AS currency,"
-     "  CASE WHEN t.kind = 'capture' THEN l.amount ELSE -l.amount END AS amount,"
-     "  t.order_id AS order_id FROM ledger_txn t"
-     "  JOIN ledger_leg l ON l.txn_id = t.id AND l.account = 'escrow'"
-     "  WHERE t.batch_id = ?1),"
+     "WITH posted AS (SELECT kind, currency,"
+     "  CASE WHEN kind = 'capture' THEN escrow ELSE -escrow END AS amount,"
+     "  order_id FROM ledger_txn WHERE " BATCH_TXNS "),"
      " both AS (SELECT kind, currency, amount AS posted, 0 AS effective, 1 AS n FROM posted"
      "  UNION ALL SELECT 'capture', o.currency, 0, o.amount, -1 FROM posted p"
      "  JOIN orders o ON o.order_id = p.order_id WHERE p.kind = 'capture'"

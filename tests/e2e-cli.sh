@@ -89,7 +89,7 @@ check_grep '^verify: ok$' "$WORK/out" "verify ok"
 
 # A ledger that no longer balances is reported with the order, exit 1.
 cp "$WORK/arbiter.db" "$WORK/broken.db"
-sqlite3 "$WORK/broken.db" "UPDATE ledger_leg SET amount = amount + 1 WHERE account = 'escrow' AND amount = 10000"
+sqlite3 "$WORK/broken.db" "UPDATE ledger_txn SET escrow = escrow + 1 WHERE escrow = 10000"
 check_exit 1 "verify finds a broken ledger" -- "$ARBITER" verify --db "$WORK/broken.db"
 check_grep 'BROKEN transaction legs do not sum to zero: O-1' "$WORK/out" "broken posting named"
 check_grep 'BROKEN escrow balance differs from the open orders: USD' "$WORK/out" "escrow mismatch named"

@@ -120,8 +120,8 @@ printf '%s\nS-1,B1,S1,2026-02-01,10.00,USD,paypal,5\n' "$OH" >"$night/orders.csv
 printf 'order_id,event_at,status\nS-1,2026-02-02,delivered\n' >"$night/tracking.csv"
 cp "$dir/claims.csv" "$night/"
 for trigger in \
-    "CREATE TRIGGER skim AFTER INSERT ON ledger_leg WHEN NEW.account = 'fee_revenue' BEGIN
-     UPDATE ledger_leg SET amount = amount + 1 WHERE txn_id = NEW.txn_id AND account = NEW.account; END" \
+    "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.fee_revenue <> 0 BEGIN
+     UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
     "CREATE TRIGGER keep_open AFTER UPDATE OF closed_batch ON orders WHEN NEW.closed_batch IS NOT NULL
      BEGIN UPDATE orders SET closed_batch = NULL WHERE order_id = NEW.order_id; END"; do
     cp "$WORK/arbiter.db" "$WORK/tampered.db"

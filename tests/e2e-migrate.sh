@@ -1,0 +1,52 @@
+#!/bin/sh
+# e2e-migrate.sh: a schema version 1 database (tests/data/schema-v1.sql,
+# made by the arbiter of that version: four nights and a carrier-correction
+# rerun, so it holds captures, a release, a refund and its reversal) is
+# upgraded on first open. Every leg survives the move into ledger_txn's
+# columns, verify passes, and the upgraded database takes a rerun that
+# reverses postings written before the upgrade, then a new night.
+. "$SRCDIR/tests/lib.sh"
+
+db=$WORK/arbiter.db
+sqlite3 "$db" <"$SRCDIR/tests/data/schema-v1.sql" || fail "cannot load the version 1 dump"
+legs="SELECT txn_id, account, currency, amount FROM ledger_leg WHERE amount <> 0 ORDER BY 1, 2"
+sqlite3 "$db" "$legs" >"$WORK/legs-v1"
+[ "$(wc -l <"$WORK/legs-v1")" -eq 18 ] || fail "fixture: $(wc -l <"$WORK/legs-v1") legs, want 18"
+
+check_exit 0 "verify upgrades the database" -- arb verify
+check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
+[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 2 ] || fail "schema version not 2"
+[ "$(sqlite3 "$db" "SELECT type FROM sqlite_schema WHERE name = 'ledger_leg'")" = view ] ||
+    fail "ledger_leg is not the view of the legs"
+sqlite3 "$db" "$legs" | check_file "$WORK/legs-v1" "every leg kept by the upgrade"
+check_exit 0 "status after the upgrade" -- arb status
+check_grep '^escrow currency=USD open_orders=2 amount=150.00$' "$WORK/out" "escrow held unchanged"
+
+# Undo the correction: P2 was lost after all. The release posted before the
+# upgrade is reversed and the refund comes back.
+mkdir -p "$WORK/lost"
+printf 'order_id,event_at,status\nP1,2026-05-05,delivered\nP2,2026-05-05,lost\n' >"$WORK/lost/tracking.csv"
+check_exit 0 "rerun on the upgraded database" -- arb rerun --as-of 2026-05-05 --in "$WORK/lost"
+check_file "$WORK/reports/2026-05-05/r3/adjustments.csv" "adjustments across the upgrade" <<CSV
+action,kind,id,order_id,amount,currency,batch
+add,refund,RF-P2,P2,200.00,EUR,2026-05-05
+cancel,release,P2,P2,200.00,EUR,2026-05-21
+CSV
+[ "$(sqlite3 "$db" "SELECT seller_payable || ' ' || fee_revenue || ' ' || escrow FROM ledger_txn
+    WHERE kind = 'reversal' AND ref = 'P2'")" = "-19000 -1000 20000" ] ||
+    fail "the reversal of the release does not negate its legs"
+check_exit 0 "verify after the rerun" -- arb verify
+
+mkdir -p "$WORK/in"
+printf 'order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days\n' \
+    >"$WORK/in/orders.csv"
+printf 'order_id,event_at,status\n' >"$WORK/in/tracking.csv"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n' \
+    >"$WORK/in/claims.csv"
+check_exit 0 "a new night on the upgraded database" -- arb run --as-of 2026-05-22 --in "$WORK/in"
+check_exit 0 "verify after the new night" -- arb verify
+
+sqlite3 "$db" 'PRAGMA user_version = 3'
+check_exit 65 "a newer schema is refused" -- arb verify
+check_grep 'schema version 3 is newer' "$WORK/err" "the newer schema is named"
+finish
