@@ -38,6 +38,13 @@ struct file_kind {
     row_validator validate;
 };
 
+/* Facts of a stored order that the other files' checks need. */
+struct known_order {
+    day_t placed_on;
+    money_t amount;
+    char currency[4];
+};
+
 /* The state of one file's read. */
 struct reader {
     struct batch *b;
@@ -49,6 +56,10 @@ struct reader {
     struct sha256_ctx sha;
     struct filestore_writer store;
     int fatal;                  /* a sysexits code that stops the batch */
+    /* The order the previous row found: a carrier's events for one order
+     * usually come together, and an order's facts never change. */
+    char last_order_id[ID_MAX_LEN + 1];
+    struct known_order last_order;
 };
 
 /* The trimmed text of column i of the current row ("" when absent). */
@@ -63,18 +74,16 @@ static enum row_outcome reject(const char **reason, const char *code)
     return ROW_REJECTED;
 }
 
-/* Facts of a stored order that the other files' checks need. */
-struct known_order {
-    day_t placed_on;
-    money_t amount;
-    char currency[4];
-};
-
-/* Looks an order up; 1 found, 0 not found, -1 database error. */
-static int find_order(struct db *db, const char *order_id, struct known_order *o)
+/* Looks an order up (a valid ID), remembering the last one found; 1 found,
+ * 0 not found, -1 database error. */
+static int find_order(struct reader *rd, const char *order_id, struct known_order *o)
 {
+    if (strcmp(rd->last_order_id, order_id) == 0) {
+        *o = rd->last_order;
+        return 1;
+    }
     sqlite3_stmt *s =
-        db_stmt(db, "SELECT placed_on, amount, currency FROM orders WHERE order_id = ?");
+        db_stmt(rd->b->db, "SELECT placed_on, amount, currency FROM orders WHERE order_id = ?");
     if (!s)
         return -1;
     db_bind_text(s, 1, order_id);
@@ -83,6 +92,8 @@ static int find_order(struct db *db, const char *order_id, struct known_order *o
         o->placed_on = (day_t)sqlite3_column_int64(s, 0);
         o->amount = sqlite3_column_int64(s, 1);
         snprintf(o->currency, sizeof o->currency, "%s", (const char *)sqlite3_column_text(s, 2));
+        rd->last_order = *o;
+        snprintf(rd->last_order_id, sizeof rd->last_order_id, "%s", order_id);
     }
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -216,7 +227,7 @@ static enum row_outcome validate_event(struct reader *rd, const char **reason)
     if (s == 5)
         return reject(reason, "bad_status");
     struct known_order o;
-    int found = find_order(b->db, order_id, &o);
+    int found = find_order(rd, order_id, &o);
     if (found < 0)
         return ROW_FAILED;
     if (!found)
@@ -348,7 +359,7 @@ static enum row_outcome validate_claim(struct reader *rd, const char **reason)
     if (*responded_text && !date_parse(responded_text, &responded))
         return reject(reason, "bad_date");
     struct known_order o;
-    int found = find_order(b->db, field(rd, C_ORDER), &o);
+    int found = find_order(rd, field(rd, C_ORDER), &o);
     if (found < 0)
         return ROW_FAILED;
     if (!found)

@@ -123,7 +123,10 @@ for trigger in \
     "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.fee_revenue <> 0 BEGIN
      UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
     "CREATE TRIGGER keep_open AFTER UPDATE OF closed_batch ON orders WHEN NEW.closed_batch IS NOT NULL
-     BEGIN UPDATE orders SET closed_batch = NULL WHERE order_id = NEW.order_id; END"; do
+     BEGIN UPDATE orders SET closed_batch = NULL WHERE order_id = NEW.order_id; END" \
+    "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'release' BEGIN
+     UPDATE ledger_txn SET escrow = escrow + 1, seller_payable = seller_payable - 1
+     WHERE id = NEW.id; END"; do
     cp "$WORK/arbiter.db" "$WORK/tampered.db"
     sqlite3 "$WORK/tampered.db" "$trigger"
     before=$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)
@@ -132,6 +135,9 @@ for trigger in \
     check_grep '^BROKEN ' "$WORK/err" "the broken invariant is named"
     [ "$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)" = "$before" ] || fail "refused batch changed the database"
 done
+# the last one balances its legs but posts less than the release row says
+check_grep "^BROKEN ledger postings differ from the batch's captures, refunds and releases: release USD: in effect 1000, posted 999, 0 more postings than rows$" \
+    "$WORK/err" "a posting that differs from its release is named"
 
 mkdir -p "$WORK/folder.db"
 check_exit 73 "database path is a folder" -- "$ARBITER" run --as-of $d --in "$dir" --db "$WORK/folder.db" --reports "$WORK/r2"
