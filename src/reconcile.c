@@ -23,17 +23,24 @@ int reconcile_snapshot(struct db *db, day_t from)
 {
     if (db_exec(db, create_tables) != SQLITE_OK)
         return -1;
+    /* A posting lives in a batch of the same as-of date as the capture,
+     * refund or release it posts (a rerun keeps an unchanged posting in the
+     * replaced revision), so the postings in effect of the batches >= from
+     * are found through ledger_txn(batch_id), not by searching the whole
+     * ledger by reference. */
     sqlite3_stmt *s = db_stmt(
-        db, "WITH effective(kind, ref, batch_id) AS ("
-            " SELECT 'capture', order_id, batch_id FROM orders"
-            " UNION ALL SELECT 'refund', refund_id, batch_id FROM refund WHERE status <> 'cancelled'"
-            " UNION ALL SELECT 'release', order_id, batch_id FROM release"
-            "  WHERE status <> 'cancelled')"
-            " INSERT INTO temp.old_posting(txn_id, kind, ref, order_id, as_of, currency, amount,"
-            " legs) SELECT" POSTING_COLUMNS " FROM effective e"
-            " JOIN batch b ON b.id = e.batch_id AND b.as_of >= ?1"
-            " JOIN ledger_txn t ON t.kind = e.kind AND t.ref = e.ref"
-            " WHERE NOT EXISTS(SELECT 1 FROM ledger_txn r WHERE r.reverses = t.id)");
+        db, "INSERT INTO temp.old_posting(txn_id, kind, ref, order_id, as_of, currency, amount,"
+            " legs) SELECT" POSTING_COLUMNS " FROM batch b JOIN ledger_txn t ON t.batch_id = b.id"
+            " WHERE b.as_of >= ?1"
+            " AND NOT EXISTS(SELECT 1 FROM ledger_txn r WHERE r.reverses = t.id)"
+            " AND CASE t.kind"
+            "  WHEN 'capture' THEN EXISTS(SELECT 1 FROM orders o JOIN batch ob ON ob.id = o.batch_id"
+            "   WHERE o.order_id = t.ref AND ob.as_of >= ?1)"
+            "  WHEN 'refund' THEN EXISTS(SELECT 1 FROM refund f JOIN batch fb ON fb.id = f.batch_id"
+            "   WHERE f.refund_id = t.ref AND f.status <> 'cancelled' AND fb.as_of >= ?1)"
+            "  WHEN 'release' THEN EXISTS(SELECT 1 FROM release l JOIN batch lb ON lb.id = l.batch_id"
+            "   WHERE l.order_id = t.ref AND l.status <> 'cancelled' AND lb.as_of >= ?1)"
+            "  ELSE 0 END");
     if (!s)
         return -1;
     db_bind_int(s, 1, (int64_t)from);

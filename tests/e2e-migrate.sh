@@ -18,6 +18,8 @@ check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
 [ "$(sqlite3 "$db" 'PRAGMA user_version')" = 2 ] || fail "schema version not 2"
 [ "$(sqlite3 "$db" "SELECT type FROM sqlite_schema WHERE name = 'ledger_leg'")" = view ] ||
     fail "ledger_leg is not the view of the legs"
+[ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'ledger_txn_ref'")" ] ||
+    fail "the ledger's index by reference is still there"
 sqlite3 "$db" "$legs" | check_file "$WORK/legs-v1" "every leg kept by the upgrade"
 check_exit 0 "status after the upgrade" -- arb status
 check_grep '^escrow currency=USD open_orders=2 amount=150.00$' "$WORK/out" "escrow held unchanged"
