@@ -5,6 +5,7 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "checkpoint.h"
 #include "cli.h"
 #include "log.h"
 #include "outputs.h"
@@ -41,7 +42,10 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
         log_error("%s", b.err);
         return rc;
     }
-    return outputs_write(s->db, o, b.id, as_of, 1, false);
+    struct checkpoint *copy = checkpoint_start(o->db_path);
+    rc = outputs_write(s->db, o, b.id, as_of, 1, false);
+    checkpoint_finish(copy);
+    return rc;
 }
 
 /* A date not after the latest batch: a no-op when the inputs are the
