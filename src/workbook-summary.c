@@ -80,13 +80,15 @@ static const struct wb_table escrow = {
     SUMMARY,
     "WITH me AS (SELECT in_effect FROM batch WHERE id = ?1),"
     /* in effect: the ledger_day summary (totals.c), dated as the postings;
-     * a replaced revision: its own postings against those before it */
+     * a replaced revision: its own postings against those before it. `me`
+     * is the outer loop so that, in effect, the ledger is never read (a
+     * condition on `me` alone inside the view was tested on every leg) */
     "legs AS ("
     " SELECT currency, account, amount, kind, as_of - ?2 AS rel FROM ledger_day"
     "  WHERE (SELECT in_effect FROM me)"
     " UNION ALL SELECT l.currency, l.account, l.amount, coalesce(r.kind, t.kind),"
-    "  t.batch_id - ?1 FROM ledger_leg l JOIN ledger_txn t ON t.id = l.txn_id"
-    "  LEFT JOIN ledger_txn r ON r.id = t.reverses WHERE NOT (SELECT in_effect FROM me)),"
+    "  t.batch_id - ?1 FROM me CROSS JOIN ledger_leg l JOIN ledger_txn t ON t.id = l.txn_id"
+    "  LEFT JOIN ledger_txn r ON r.id = t.reverses WHERE NOT me.in_effect),"
     "sums AS (SELECT currency,"
     " sum(CASE WHEN account = 'escrow' AND rel < 0 THEN amount ELSE 0 END) AS opening,"
     " sum(CASE WHEN account = 'escrow' AND rel = 0 AND kind = 'capture'"
