@@ -314,6 +314,14 @@ void db_bind_text(sqlite3_stmt *stmt, int pos, const char *text)
         sqlite3_bind_null(stmt, pos);
 }
 
+void db_bind_text_static(sqlite3_stmt *stmt, int pos, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(stmt, pos, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, pos);
+}
+
 void db_bind_int(sqlite3_stmt *stmt, int pos, int64_t v)
 {
     sqlite3_bind_int64(stmt, pos, v);

@@ -40,6 +40,10 @@ const char *db_errmsg(struct db *db);
 
 /* Helpers to bind by position, text given NUL-terminated (NULL binds NULL). */
 void db_bind_text(sqlite3_stmt *stmt, int pos, const char *text);
+/* The same without a copy, for the per-row statements of ingestion and
+ * posting: text must stay valid and unchanged until the statement has been
+ * stepped and reset (db_stmt clears the binding before the next use). */
+void db_bind_text_static(sqlite3_stmt *stmt, int pos, const char *text);
 void db_bind_int(sqlite3_stmt *stmt, int pos, int64_t v);
 
 #endif

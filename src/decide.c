@@ -68,19 +68,19 @@ static int queue_refund(struct batch *b, const struct order_row *o, const char *
                " expected_latest, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!s || !t)
         return -1;
-    db_bind_text(s, 1, refund_id);
+    db_bind_text_static(s, 1, refund_id);
     db_bind_int(s, 2, b->id);
-    db_bind_text(s, 3, o->order_id);
-    db_bind_text(s, 4, claim_id);
-    db_bind_text(s, 5, o->buyer_id);
-    db_bind_text(s, 6, o->method);
+    db_bind_text_static(s, 3, o->order_id);
+    db_bind_text_static(s, 4, claim_id);
+    db_bind_text_static(s, 5, o->buyer_id);
+    db_bind_text_static(s, 6, o->method);
     db_bind_int(s, 7, amount);
-    db_bind_text(s, 8, o->currency);
+    db_bind_text_static(s, 8, o->currency);
     db_bind_int(s, 9, b->as_of);
     db_bind_int(s, 10, submit);
     db_bind_int(s, 11, calendar_add_business_days(b->cal, submit, t->min_days));
     db_bind_int(s, 12, calendar_add_business_days(b->cal, submit, t->max_days));
-    db_bind_text(s, 13, rules_rule_name(rule));
+    db_bind_text_static(s, 13, rules_rule_name(rule));
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
     return ledger_refund(&b->ledger, refund_id, o->order_id, rules_rule_name(rule), o->currency,
@@ -96,15 +96,15 @@ static int release(struct batch *b, const struct order_row *o, money_t gross, en
                " released_on, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!s)
         return -1;
-    db_bind_text(s, 1, o->order_id);
+    db_bind_text_static(s, 1, o->order_id);
     db_bind_int(s, 2, b->id);
-    db_bind_text(s, 3, o->seller_id);
+    db_bind_text_static(s, 3, o->seller_id);
     db_bind_int(s, 4, gross);
     db_bind_int(s, 5, fee);
     db_bind_int(s, 6, gross - fee);
-    db_bind_text(s, 7, o->currency);
+    db_bind_text_static(s, 7, o->currency);
     db_bind_int(s, 8, b->as_of);
-    db_bind_text(s, 9, rules_rule_name(rule));
+    db_bind_text_static(s, 9, rules_rule_name(rule));
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
     return ledger_release(&b->ledger, o->order_id, rules_rule_name(rule), o->currency, gross,
@@ -134,7 +134,7 @@ static int leave_book(struct batch *b, const struct order_row *o, bool now)
     if (!s)
         return -1;
     db_bind_int(s, 1, b->id);
-    db_bind_text(s, 2, o->order_id);
+    db_bind_text_static(s, 2, o->order_id);
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -181,8 +181,11 @@ static int record_decision(struct batch *b, const char *claim_id, const struct c
         db_bind_int(s, 5, d->refund);
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
-    sqlite3_stmt *u = db_stmt(b->db, "UPDATE claim SET status = ?, rule = ?, decided_batch = ?"
-                                     " WHERE claim_id = ?");
+    /* an undecided claim that stays as it was is not written again: in a
+     * steady state the backlog of claims under review is most of them */
+    sqlite3_stmt *u = db_stmt(b->db, "UPDATE claim SET status = ?1, rule = ?2, decided_batch = ?3"
+                                     " WHERE claim_id = ?4 AND (status IS NOT ?1 OR rule IS NOT ?2"
+                                     " OR decided_batch IS NOT ?3)");
     if (!u)
         return -1;
     db_bind_text(u, 1, rules_status_name(d->status));

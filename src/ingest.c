@@ -86,7 +86,7 @@ static int find_order(struct reader *rd, const char *order_id, struct known_orde
         db_stmt(rd->b->db, "SELECT placed_on, amount, currency FROM orders WHERE order_id = ?");
     if (!s)
         return -1;
-    db_bind_text(s, 1, order_id);
+    db_bind_text_static(s, 1, order_id);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         o->placed_on = (day_t)sqlite3_column_int64(s, 0);
@@ -131,13 +131,13 @@ enum { O_ID, O_BUYER, O_SELLER, O_PLACED, O_AMOUNT, O_CURRENCY, O_METHOD, O_DAYS
 static void bind_order(sqlite3_stmt *s, const struct reader *rd, day_t placed, money_t amount,
                        int days)
 {
-    db_bind_text(s, 1, field(rd, O_ID));
-    db_bind_text(s, 2, field(rd, O_BUYER));
-    db_bind_text(s, 3, field(rd, O_SELLER));
+    db_bind_text_static(s, 1, field(rd, O_ID));
+    db_bind_text_static(s, 2, field(rd, O_BUYER));
+    db_bind_text_static(s, 3, field(rd, O_SELLER));
     db_bind_int(s, 4, placed);
     db_bind_int(s, 5, amount);
-    db_bind_text(s, 6, field(rd, O_CURRENCY));
-    db_bind_text(s, 7, field(rd, O_METHOD));
+    db_bind_text_static(s, 6, field(rd, O_CURRENCY));
+    db_bind_text_static(s, 7, field(rd, O_METHOD));
     db_bind_int(s, 8, days);
 }
 
@@ -241,11 +241,11 @@ static enum row_outcome validate_event(struct reader *rd, const char **reason)
                                        " VALUES (?, ?, ?, ?, ?, ?)");
     if (!ins)
         return ROW_FAILED;
-    db_bind_text(ins, 1, order_id);
+    db_bind_text_static(ins, 1, order_id);
     db_bind_int(ins, 2, event_on);
-    db_bind_text(ins, 3, status);
-    db_bind_text(ins, 4, field(rd, T_CARRIER));
-    db_bind_text(ins, 5, field(rd, T_TRACKING));
+    db_bind_text_static(ins, 3, status);
+    db_bind_text_static(ins, 4, field(rd, T_CARRIER));
+    db_bind_text_static(ins, 5, field(rd, T_TRACKING));
     db_bind_int(ins, 6, b->id);
     if (db_exec_stmt(ins) != SQLITE_DONE)
         return ROW_FAILED;
@@ -262,7 +262,7 @@ static enum row_outcome validate_event(struct reader *rd, const char **reason)
     if (!upd)
         return ROW_FAILED;
     db_bind_int(upd, 1, event_on);
-    db_bind_text(upd, 2, order_id);
+    db_bind_text_static(upd, 2, order_id);
     return db_exec_stmt(upd) == SQLITE_DONE ? ROW_ACCEPTED : ROW_FAILED;
 }
 

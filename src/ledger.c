@@ -19,11 +19,11 @@ static int post(const struct ledger_target *to, const char *kind, const char *re
     if (!txn)
         return -1;
     db_bind_int(txn, 1, to->batch_id);
-    db_bind_text(txn, 2, kind);
-    db_bind_text(txn, 3, ref);
-    db_bind_text(txn, 4, order_id);
-    db_bind_text(txn, 5, rule);
-    db_bind_text(txn, 6, currency);
+    db_bind_text_static(txn, 2, kind);
+    db_bind_text_static(txn, 3, ref);
+    db_bind_text_static(txn, 4, order_id);
+    db_bind_text_static(txn, 5, rule);
+    db_bind_text_static(txn, 6, currency);
     const struct {
         const char *account;
         money_t amount;
