@@ -55,13 +55,17 @@ static const char *const reconcile_sql[] = {
     " WHERE b.in_effect = 1"
     " AND b.as_of >= (SELECT as_of FROM batch WHERE id = ?1)"
     " AND t.kind IN ('capture', 'refund', 'release')",
-    /* unchanged: the old posting stays in effect, the new one goes */
+    /* unchanged (same legs in the batch of the same date): the old posting
+     * stays in effect, the new one goes. One that moved to another night
+     * is cancelled there and added on its new night, so every posting is
+     * dated as its capture, refund or release (reconcile_snapshot relies
+     * on it, and each night's Summary shows what that night settled). */
     "UPDATE temp.new_posting SET kept = 1 WHERE EXISTS(SELECT 1 FROM temp.old_posting o"
-    " WHERE o.kind = new_posting.kind AND o.ref = new_posting.ref AND o.legs = new_posting.legs)"
-    " AND ?1 = ?1",
+    " WHERE o.kind = new_posting.kind AND o.ref = new_posting.ref AND o.legs = new_posting.legs"
+    " AND o.as_of = new_posting.as_of) AND ?1 = ?1",
     "UPDATE temp.old_posting SET kept = 1 WHERE EXISTS(SELECT 1 FROM temp.new_posting n"
-    " WHERE n.kind = old_posting.kind AND n.ref = old_posting.ref AND n.legs = old_posting.legs)"
-    " AND ?1 = ?1",
+    " WHERE n.kind = old_posting.kind AND n.ref = old_posting.ref AND n.legs = old_posting.legs"
+    " AND n.as_of = old_posting.as_of) AND ?1 = ?1",
     "DELETE FROM ledger_txn WHERE id IN (SELECT txn_id FROM temp.new_posting WHERE kept = 1)"
     " AND ?1 = ?1",
     /* added */

@@ -109,4 +109,30 @@ check_exit 0 "status lists revisions" -- arb status
 check_grep '^batch as_of=2026-05-05 revision=3 in_effect=yes' "$WORK/out" "latest revision in effect"
 check_grep '^batch as_of=2026-05-05 revision=1 in_effect=no' "$WORK/out" "first revision superseded"
 
+# A rerun that moves a capture to another night: M1 came on 06-01 and again
+# (a duplicate) on 06-02; the corrected 06-01 file drops it, so M1 is now
+# captured on 06-02. Its 06-01 posting is cancelled and a 06-02 one added,
+# and a later rerun from 06-02 finds that posting and pays nothing twice.
+mv "$WORK/arbiter.db" "$WORK/first.db"
+rm -f "$WORK/arbiter.db-wal" "$WORK/arbiter.db-shm"
+inputs 2026-06-01 'M1,B1,S1,2026-06-01,100.00,USD,paypal,3
+M2,B2,S2,2026-06-01,10.00,USD,paypal,3
+' '' ''
+inputs 2026-06-02 'M1,B1,S1,2026-06-01,100.00,USD,paypal,3
+' '' ''
+for d in 2026-06-01 2026-06-02; do
+    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
+done
+mkdir -p "$WORK/drop"
+printf '%s\nM2,B2,S2,2026-06-01,10.00,USD,paypal,3\n' "$OH" >"$WORK/drop/orders.csv"
+check_exit 0 "rerun that moves a capture" -- arb rerun --as-of 2026-06-01 --in "$WORK/drop"
+check_file "$WORK/reports/2026-06-01/r2/adjustments.csv" "the capture moves to its new night" <<CSV
+$AH
+cancel,capture,M1,M1,100.00,USD,2026-06-01
+add,capture,M1,M1,100.00,USD,2026-06-02
+CSV
+check_exit 0 "rerun from the capture's new night" -- arb rerun --as-of 2026-06-02
+printf '%s\n' "$AH" | check_file "$WORK/reports/2026-06-02/r3/adjustments.csv" "nothing moves again"
+check_exit 0 "verify after the moved capture" -- arb verify
+
 finish
