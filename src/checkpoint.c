@@ -62,8 +62,8 @@ void checkpoint_finish(struct checkpoint *c)
         log_phase_end("%d of %d log pages copied into the database", c->copied_frames,
                       c->log_frames);
     else
-        log_warn("%s: checkpoint failed (%s); the batch is committed and the next open copies it",
-                 c->db_path, c->err);
+        log_warn("%s: checkpoint failed (%s); the batch is committed and is copied when the"
+                 " database is closed", c->db_path, c->err);
     free(c->db_path);
     free(c);
 }

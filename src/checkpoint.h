@@ -13,7 +13,7 @@ struct checkpoint *checkpoint_start(const char *db_path);
 
 /* Waits for the copy and frees the handle (NULL: nothing to do). A failed
  * copy is a warning, not an error: the batch is committed in the log, and
- * the next close or open copies it. */
+ * the close of the last connection copies it. */
 void checkpoint_finish(struct checkpoint *c);
 
 #endif

@@ -166,7 +166,7 @@ static const char migrate_v1_to_v2[] =
     "DROP TABLE ledger_leg;"
     /* a rerun finds its postings by batch (reconcile.c): the index by
      * reference was a random insert per posting every night */
-    "DROP INDEX ledger_txn_ref;"
+    "DROP INDEX IF EXISTS ledger_txn_ref;"
     "CREATE VIEW ledger_leg(txn_id, account, currency, amount) AS"
     " SELECT id, 'buyer_funds', currency, buyer_funds FROM ledger_txn WHERE buyer_funds <> 0"
     " UNION ALL SELECT id, 'escrow', currency, escrow FROM ledger_txn WHERE escrow <> 0"
@@ -202,10 +202,11 @@ static int migrate(struct db *db, char *err, size_t err_size, const char *path)
     for (int64_t v = version; ok && v < DB_SCHEMA_VERSION; v++)
         ok = db_exec(db, migrations[v]) == SQLITE_OK;
     if (!ok || db_exec(db, sql) != SQLITE_OK || db_exec(db, "COMMIT") != SQLITE_OK) {
+        int busy = sqlite3_errcode(db->handle) == SQLITE_BUSY;
         snprintf(err, err_size, "%s: cannot %s schema: %s", path,
                  version == 0 ? "create" : "upgrade", db_errmsg(db));
         db_exec(db, "ROLLBACK");
-        return version == 0 ? EX_CANTCREAT : EX_IOERR;
+        return busy ? EX_TEMPFAIL : version == 0 ? EX_CANTCREAT : EX_IOERR;
     }
     return 0;
 }
