@@ -80,8 +80,16 @@ printf '%s\n' "$RH" | expect 2026-04-07 refunds
 # the response does not count and the window is over: refund 20.00 of
 # 50.00, release 30.00 with fee (3000 * 500 + 5000) / 10000 = 150. Queued
 # on Saturday, submitted Monday 04-13: paypal 3 -> 04-16, 7 -> 04-22.
+# A claim whose evaluation does not change (K2 stays PENDING) is not
+# written again; K4 gets its response and its decision.
+sqlite3 "$WORK/arbiter.db" "CREATE TABLE claim_write(claim_id TEXT);
+    CREATE TRIGGER claim_written AFTER UPDATE ON claim BEGIN
+    INSERT INTO claim_write VALUES (NEW.claim_id); END"
 night 2026-04-11 '' '' 'K4,A2,2026-04-05,not_as_described,20.00,rejected,2026-04-11
 '
+written=$(sqlite3 "$WORK/arbiter.db" "SELECT group_concat(DISTINCT claim_id) FROM claim_write")
+[ "$written" = K4 ] || fail "claims written on 04-11: '$written', want K4"
+sqlite3 "$WORK/arbiter.db" "DROP TRIGGER claim_written; DROP TABLE claim_write"
 expect 2026-04-11 decisions <<CSV
 $DH
 K2,A1,not_received,PENDING,INR_AWAITING_SELLER,,USD,
