@@ -23,6 +23,26 @@ struct ledger_target {
     struct totals *totals;
 };
 
+/* A SELECT of the ledger's movements per as-of date, currency, kind and
+ * account, the rows ledger_day holds (totals.c), from one pass over
+ * ledger_txn: a reversal counts under the kind and date of what it
+ * reverses; sums of zero are left out. */
+#define LEDGER_DAY_SELECT                                                                         \
+    "WITH g AS MATERIALIZED (SELECT ob.as_of AS as_of, t.currency AS currency,"                   \
+    "  coalesce(r.kind, t.kind) AS kind, sum(t.buyer_funds) AS buyer_funds,"                      \
+    "  sum(t.escrow) AS escrow, sum(t.seller_payable) AS seller_payable,"                         \
+    "  sum(t.fee_revenue) AS fee_revenue, sum(t.refund_payable) AS refund_payable"                \
+    "  FROM ledger_txn t LEFT JOIN ledger_txn r ON r.id = t.reverses"                             \
+    "  JOIN batch ob ON ob.id = coalesce(r.batch_id, t.batch_id) GROUP BY 1, 2, 3)"               \
+    " SELECT as_of, currency, kind, 'buyer_funds', buyer_funds FROM g WHERE buyer_funds <> 0"     \
+    " UNION ALL SELECT as_of, currency, kind, 'escrow', escrow FROM g WHERE escrow <> 0"          \
+    " UNION ALL SELECT as_of, currency, kind, 'seller_payable', seller_payable FROM g"            \
+    "  WHERE seller_payable <> 0"                                                                 \
+    " UNION ALL SELECT as_of, currency, kind, 'fee_revenue', fee_revenue FROM g"                  \
+    "  WHERE fee_revenue <> 0"                                                                    \
+    " UNION ALL SELECT as_of, currency, kind, 'refund_payable', refund_payable FROM g"            \
+    "  WHERE refund_payable <> 0"
+
 /* Each returns 0 or -1 on a database error. */
 int ledger_capture(const struct ledger_target *to, const char *order_id, const char *currency,
                    money_t amount);

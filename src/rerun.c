@@ -140,10 +140,12 @@ static int mark_rerun_start(struct db *db, int64_t id)
 static int replay(struct session *s, const struct options *o, struct batch_inputs *replace,
                   struct chain_link *links, long n, char *err, size_t err_size)
 {
+    log_phase_begin("rollback");
     if (reconcile_snapshot(s->db, links[0].as_of) || rollback_chain(s->db, links[0].as_of)) {
         snprintf(err, err_size, "cannot roll back the batches: %s", db_errmsg(s->db));
         return EX_SOFTWARE;
     }
+    log_phase_end("%ld batch(es) rolled back", n);
     for (long i = 0; i < n; i++) {
         struct batch b = {.db = s->db, .cfg = &s->cfg, .cal = &s->cal,
                           .as_of = links[i].as_of, .revision = links[i].new_revision,
@@ -163,11 +165,13 @@ static int replay(struct session *s, const struct options *o, struct batch_input
             return rc;
         links[i].new_id = b.id;
     }
+    log_phase_begin("reconcile");
     if (mark_rerun_start(s->db, links[0].new_id) ||
         reconcile_ledger(s->db, links[0].new_id) != 0 || totals_rebuild(s->db) != 0) {
         snprintf(err, err_size, "cannot reconcile the ledger: %s", db_errmsg(s->db));
         return EX_SOFTWARE;
     }
+    log_phase_end("ledger reconciled, summaries rebuilt");
     return 0;
 }
 

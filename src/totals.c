@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger.h"
+
 static const char *const kinds[] = {"capture", "release", "refund"};
 static const char *const accounts[] = {"buyer_funds", "escrow", "seller_payable", "fee_revenue",
                                        "refund_payable"};
@@ -137,13 +139,7 @@ int totals_rebuild(struct db *db)
 {
     static const char *const steps[] = {
         "DELETE FROM ledger_day",
-        /* a reversal counts under the kind and date of what it reverses */
-        "INSERT INTO ledger_day(as_of, currency, kind, account, amount)"
-        " SELECT ob.as_of, l.currency, coalesce(r.kind, t.kind), l.account, sum(l.amount)"
-        " FROM ledger_txn t JOIN ledger_leg l ON l.txn_id = t.id"
-        " LEFT JOIN ledger_txn r ON r.id = t.reverses"
-        " JOIN batch ob ON ob.id = coalesce(r.batch_id, t.batch_id)"
-        " GROUP BY 1, 2, 3, 4 HAVING sum(l.amount) <> 0",
+        "INSERT INTO ledger_day(as_of, currency, kind, account, amount) " LEDGER_DAY_SELECT,
         "DELETE FROM open_book",
         "INSERT INTO open_book(currency, placed_on, orders, amount)"
         " SELECT currency, placed_on, count(*), sum(amount) FROM orders"

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger.h"
+
 struct check {
     const char *what;
     const char *sql; /* ?1: the batch id (batch checks only) */
@@ -61,11 +63,8 @@ static const struct check all_checks[] = {
      " SELECT ref, kind || ' in effect ' || sum(effective) || ', posted ' || sum(posted)"
      " FROM both GROUP BY kind, ref HAVING sum(effective) <> sum(posted)"},
     {"ledger_day differs from the ledger",
-     "WITH both AS (SELECT ob.as_of AS as_of, l.currency AS currency,"
-     "  coalesce(r.kind, t.kind) AS kind, l.account AS account, l.amount AS ledger, 0 AS day"
-     "  FROM ledger_txn t JOIN ledger_leg l ON l.txn_id = t.id"
-     "  LEFT JOIN ledger_txn r ON r.id = t.reverses"
-     "  JOIN batch ob ON ob.id = coalesce(r.batch_id, t.batch_id)"
+     "WITH ledger(as_of, currency, kind, account, amount) AS (" LEDGER_DAY_SELECT "),"
+     " both AS (SELECT as_of, currency, kind, account, amount AS ledger, 0 AS day FROM ledger"
      "  UNION ALL SELECT as_of, currency, kind, account, 0, amount FROM ledger_day)"
      " SELECT currency || ' ' || kind || ' ' || account, 'day ' || as_of || ': ledger '"
      "  || sum(ledger) || ', summary ' || sum(day) FROM both"

@@ -98,6 +98,16 @@ check_exit 1 "verify finds a broken ledger" -- "$ARBITER" verify --db "$WORK/bro
 check_grep 'BROKEN transaction legs do not sum to zero: O-1' "$WORK/out" "broken posting named"
 check_grep 'BROKEN escrow balance differs from the open orders: USD' "$WORK/out" "escrow mismatch named"
 
+# The summary tables the workbook reads are checked against the ledger and
+# the orders they summarise.
+cp "$WORK/arbiter.db" "$WORK/broken.db"
+sqlite3 "$WORK/broken.db" "UPDATE ledger_day SET amount = amount + 1 WHERE currency = 'USD'
+    AND kind = 'capture' AND account = 'escrow'; UPDATE open_book SET orders = orders + 1"
+check_exit 1 "verify finds stale summaries" -- "$ARBITER" verify --db "$WORK/broken.db"
+check_grep '^BROKEN ledger_day differs from the ledger: USD capture escrow: day ' "$WORK/out" \
+    "stale ledger_day named"
+check_grep '^BROKEN open_book differs from the open orders: ' "$WORK/out" "stale open_book named"
+
 # A second process while a batch holds the lock: exit 75 at once, naming it.
 mkdir -p "$WORK/in/2026-03-11"
 cp "$night/tracking.csv" "$night/claims.csv" "$WORK/in/2026-03-11/"
