@@ -80,8 +80,8 @@ check_exit 65 "report of an unknown revision" -- arb report --as-of 2026-03-10 -
 check_grep '^RF-O-2,O-2,,B2,alipay,250,JPY,2026-03-10,2026-03-10,2026-03-13,2026-03-17,LOST_REFUND$' \
     "$r/refunds.csv" "lost order refunded"
 
-# A new database has 16 KiB pages and is fully copied out of the WAL.
-[ "$(sqlite3 "$WORK/arbiter.db" 'PRAGMA page_size')" = 16384 ] || fail "new database page size"
+# A new database has 64 KiB pages and is fully copied out of the WAL.
+[ "$(sqlite3 "$WORK/arbiter.db" 'PRAGMA page_size')" = 65536 ] || fail "new database page size"
 [ ! -s "$WORK/arbiter.db-wal" ] || fail "a WAL was left behind: $(wc -c <"$WORK/arbiter.db-wal") bytes"
 
 check_exit 0 "status" -- arb status
