@@ -9,6 +9,7 @@
 
 #include "csvfile.h"
 #include "digest.h"
+#include "events.h"
 #include "filestore.h"
 #include "ids.h"
 #include "ledger.h"
@@ -28,7 +29,9 @@ struct column {
     bool optional;
 };
 
-enum row_outcome { ROW_ACCEPTED, ROW_DUPLICATE, ROW_REJECTED, ROW_FAILED };
+/* ROW_COUNTED_LATER: valid, and counted as accepted or duplicate once
+ * the rows it is checked against are all read (tracking events). */
+enum row_outcome { ROW_ACCEPTED, ROW_DUPLICATE, ROW_COUNTED_LATER, ROW_REJECTED, ROW_FAILED };
 
 struct reader;
 typedef enum row_outcome (*row_validator)(struct reader *rd, const char **reason);
@@ -60,6 +63,11 @@ struct reader {
      * usually come together, and an order's facts never change. */
     char last_order_id[ID_MAX_LEN + 1];
     struct known_order last_order;
+    /* tracking.csv: the order whose events are being read (empty: none),
+     * its date placed, and its events */
+    char events_order[ID_MAX_LEN + 1];
+    day_t events_placed_on;
+    struct events_merge events;
 };
 
 /* The trimmed text of column i of the current row ("" when absent). */
@@ -207,63 +215,90 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
 
 enum { T_ORDER, T_EVENT_AT, T_STATUS, T_CARRIER, T_TRACKING };
 
+/* Merges the events read for the current order into its stored set and
+ * writes the order's packed events and facts back (events.h): one write
+ * per order, however many of its rows the file holds. */
+static int flush_events(struct reader *rd)
+{
+    if (rd->events_order[0] == '\0')
+        return 0;
+    struct file_stats *st = &rd->b->files[rd->which];
+    long duplicates;
+    long added = events_merge_finish(&rd->events, rd->b->id, &duplicates);
+    if (added < 0)
+        return -1;
+    st->accepted += added;
+    st->duplicates += duplicates;
+    int rc = 0;
+    if (added > 0) {
+        sqlite3_stmt *upd = db_stmt(rd->b->db, "UPDATE orders SET events = ?1, delivered_on = ?2,"
+                                               " lost = ?3 WHERE order_id = ?4");
+        if (!upd)
+            return -1;
+        struct event_facts f = events_facts(rd->events.packed, rd->events.n_bytes);
+        sqlite3_bind_blob(upd, 1, rd->events.packed, (int)rd->events.n_bytes, SQLITE_STATIC);
+        if (f.delivered)
+            db_bind_int(upd, 2, f.delivered_on);
+        db_bind_int(upd, 3, f.lost);
+        db_bind_text_static(upd, 4, rd->events_order);
+        rc = db_exec_stmt(upd) == SQLITE_DONE ? 0 : -1;
+    }
+    rd->events_order[0] = '\0';
+    return rc;
+}
+
+/* Makes order_id the order whose events are being read: flushes the
+ * previous one and loads this one's facts and stored events. 1 found, 0
+ * not found, -1 database or memory error. */
+static int switch_events_order(struct reader *rd, const char *order_id)
+{
+    if (strcmp(rd->events_order, order_id) == 0)
+        return 1;
+    if (flush_events(rd))
+        return -1;
+    sqlite3_stmt *s = db_stmt(rd->b->db, "SELECT placed_on, events FROM orders WHERE order_id = ?");
+    if (!s)
+        return -1;
+    db_bind_text_static(s, 1, order_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        rd->events_placed_on = (day_t)sqlite3_column_int64(s, 0);
+        if (events_merge_load(&rd->events, sqlite3_column_blob(s, 1),
+                              (size_t)sqlite3_column_bytes(s, 1)) != 0)
+            rc = SQLITE_NOMEM;
+        else
+            snprintf(rd->events_order, sizeof rd->events_order, "%s", order_id);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A valid event is counted when its order's events are merged
+ * (flush_events): accepted when new, else a duplicate. */
 static enum row_outcome validate_event(struct reader *rd, const char **reason)
 {
-    static const char *const statuses[] = {"shipped", "in_transit", "delivered", "lost",
-                                            "returned"};
-    struct batch *b = rd->b;
     for (int i = T_ORDER; i <= T_STATUS; i++)
         if (*field(rd, i) == '\0')
             return reject(reason, "missing_field");
-    const char *order_id = field(rd, T_ORDER), *status = field(rd, T_STATUS);
+    const char *order_id = field(rd, T_ORDER);
     if (!ids_is_valid(order_id))
         return reject(reason, "bad_id");
     day_t event_on;
     if (!date_parse(field(rd, T_EVENT_AT), &event_on))
         return reject(reason, "bad_date");
-    size_t s = 0;
-    while (s < 5 && strcmp(status, statuses[s]) != 0)
-        s++;
-    if (s == 5)
+    int status = events_status_from_name(field(rd, T_STATUS));
+    if (status < 0)
         return reject(reason, "bad_status");
-    struct known_order o;
-    int found = find_order(rd, order_id, &o);
+    int found = switch_events_order(rd, order_id);
     if (found < 0)
         return ROW_FAILED;
     if (!found)
         return reject(reason, "unknown_order");
-    const char *bad = place_date(event_on, o.placed_on, b->as_of);
+    const char *bad = place_date(event_on, rd->events_placed_on, rd->b->as_of);
     if (bad)
         return reject(reason, bad);
-
-    sqlite3_stmt *ins = db_stmt(b->db, "INSERT OR IGNORE INTO event(order_id, event_on, status,"
-                                       " carrier, tracking_number, batch_id)"
-                                       " VALUES (?, ?, ?, ?, ?, ?)");
-    if (!ins)
-        return ROW_FAILED;
-    db_bind_text_static(ins, 1, order_id);
-    db_bind_int(ins, 2, event_on);
-    db_bind_text_static(ins, 3, status);
-    db_bind_text_static(ins, 4, field(rd, T_CARRIER));
-    db_bind_text_static(ins, 5, field(rd, T_TRACKING));
-    db_bind_int(ins, 6, b->id);
-    if (db_exec_stmt(ins) != SQLITE_DONE)
-        return ROW_FAILED;
-    if (sqlite3_changes(db_handle(b->db)) == 0)
-        return ROW_DUPLICATE;
-    sqlite3_stmt *upd = NULL;
-    if (strcmp(status, "delivered") == 0)
-        upd = db_stmt(b->db, "UPDATE orders SET delivered_on = min(coalesce(delivered_on, ?1), ?1)"
-                             " WHERE order_id = ?2");
-    else if (strcmp(status, "lost") == 0 || strcmp(status, "returned") == 0)
-        upd = db_stmt(b->db, "UPDATE orders SET lost = 1 WHERE order_id = ?2");
-    else
-        return ROW_ACCEPTED;
-    if (!upd)
-        return ROW_FAILED;
-    db_bind_int(upd, 1, event_on);
-    db_bind_text_static(upd, 2, order_id);
-    return db_exec_stmt(upd) == SQLITE_DONE ? ROW_ACCEPTED : ROW_FAILED;
+    return events_merge_add(&rd->events, event_on, (enum event_status)status) == 0 ? ROW_COUNTED_LATER
+                                                                                 : ROW_FAILED;
 }
 
 /* ---- claims.csv ---- */
@@ -536,6 +571,8 @@ static int on_row(void *ctx, const struct csv_row *row)
     case ROW_DUPLICATE:
         st->duplicates++;
         return 0;
+    case ROW_COUNTED_LATER:
+        return 0;
     case ROW_REJECTED:
         st->rejected++;
         if (record_reject(rd, reason) == 0)
@@ -597,6 +634,11 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
             return EX_SOFTWARE;
         }
         rc = csvfile_read(in, on_row, on_bytes, &rd);
+        if (rc == 0 && flush_events(&rd) != 0) {
+            snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
+            rc = EX_SOFTWARE;
+        }
+        events_merge_free(&rd.events);
         if (rc < 0) {
             snprintf(b->err, sizeof b->err, "%s: read error: %s", name, strerror(errno));
             rc = EX_IOERR;

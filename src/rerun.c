@@ -25,14 +25,15 @@ struct chain_link {
  * state tables. History (files, rejects, decisions, refunds, releases and
  * the ledger) stays; reconcile.c settles the ledger afterwards. */
 static const char *const rollback_sql[] = {
-    "INSERT OR IGNORE INTO temp.touched_order SELECT order_id FROM event"
-    " WHERE batch_id IN (SELECT id FROM temp.old_batch)",
-    "DELETE FROM event WHERE batch_id IN (SELECT id FROM temp.old_batch)",
-    "UPDATE orders SET delivered_on = (SELECT min(e.event_on) FROM event e"
-    "  WHERE e.order_id = orders.order_id AND e.status = 'delivered'),"
-    " lost = EXISTS(SELECT 1 FROM event e WHERE e.order_id = orders.order_id"
-    "  AND e.status IN ('lost', 'returned'))"
-    " WHERE order_id IN (SELECT order_id FROM temp.touched_order)",
+    /* The batches in effect have ids in the order of their dates (a run
+     * appends the next date, a rerun replaces a suffix of dates with new
+     * ids), so the events of the rolled-back batches are those of a batch
+     * id from the smallest rolled back on. */
+    "UPDATE orders SET events = events_before(events, (SELECT min(id) FROM temp.old_batch)),"
+    " delivered_on = events_delivered_on(events_before(events,"
+    "  (SELECT min(id) FROM temp.old_batch))),"
+    " lost = events_lost(events_before(events, (SELECT min(id) FROM temp.old_batch)))"
+    " WHERE events_max_batch(events) >= (SELECT min(id) FROM temp.old_batch)",
     "DELETE FROM override WHERE batch_id IN (SELECT id FROM temp.old_batch)",
     "DELETE FROM claim WHERE batch_id IN (SELECT id FROM temp.old_batch)",
     "UPDATE claim SET response = NULL, responded_on = NULL, response_batch = NULL"
@@ -53,10 +54,7 @@ static int rollback_chain(struct db *db, day_t from)
 {
     if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS old_batch(id INTEGER PRIMARY KEY,"
                     " as_of INTEGER NOT NULL)") != SQLITE_OK ||
-        db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS touched_order(order_id TEXT PRIMARY KEY)")
-            != SQLITE_OK ||
-        db_exec(db, "DELETE FROM temp.old_batch") != SQLITE_OK ||
-        db_exec(db, "DELETE FROM temp.touched_order") != SQLITE_OK)
+        db_exec(db, "DELETE FROM temp.old_batch") != SQLITE_OK)
         return -1;
     sqlite3_stmt *fill = db_stmt(db, "INSERT INTO temp.old_batch SELECT id, as_of FROM batch"
                                      " WHERE in_effect = 1 AND as_of >= ?");

@@ -155,13 +155,14 @@ int wb_write_detail_sheets(struct wb *wb);
 
 /* The claim columns the Claims and Manual review sheets select and
  * wb_explain_claim reads, by position (enum wb_claim_col). A response or
- * a delivery event that a later batch brought is left out. ?1 = batch id. */
+ * a delivery event that a later batch brought is left out (the batches in
+ * effect have ids in date order: rerun.c). ?1 = batch id, ?2 its date. */
 #define WB_CLAIM_SELECT                                                                           \
     "SELECT d.claim_id, c.order_id, c.reason, c.opened_on, d.status, d.rule, d.refund_amount,"    \
     " o.currency, CASE WHEN rb.as_of <= ?2 THEN c.response END,"                                  \
     " CASE WHEN rb.as_of <= ?2 THEN c.responded_on END, o.promised_by,"                           \
-    " (SELECT min(e.event_on) FROM event e JOIN batch eb ON eb.id = e.batch_id"                   \
-    "  WHERE e.order_id = c.order_id AND e.status = 'delivered' AND eb.as_of <= ?2),"             \
+    " events_delivered_on(events_before(o.events, coalesce((SELECT min(id) FROM batch"            \
+    "  WHERE in_effect = 1 AND as_of > ?2), 1 << 40))),"                                        \
     " v.note,"                                                                                    \
     " CASE WHEN c.reason = 'not_received' THEN o.amount ELSE coalesce(c.amount, o.amount) END,"   \
     " o.buyer_id, o.seller_id, ?2 - c.opened_on, db.seller_response_days, db.protection_days"     \

@@ -190,4 +190,30 @@ rm "$empty/claims.csv" "$empty/tracking.csv"
 check_exit 0 "--allow-missing counts missing files as empty" -- arb run --as-of 2026-03-13 --in "$empty" --allow-missing
 check_exit 0 "verify after all nights" -- arb verify
 
+# One order's events need not come together: interleaved with another
+# order's, an event already read is still a duplicate, and the earliest
+# delivery wins whichever row comes first.
+mix=$WORK/in/mix
+mkdir -p "$mix"
+printf 'order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days\nM-1,B1,S1,2026-04-01,10.00,USD,paypal,10\nM-2,B1,S1,2026-04-01,10.00,USD,paypal,10\n' >"$mix/orders.csv"
+cat >"$mix/tracking.csv" <<'CSV'
+order_id,event_at,status
+M-1,2026-04-02,shipped
+M-2,2026-04-02,shipped
+M-1,2026-04-02,shipped
+M-1,2026-04-06,delivered
+M-2,2026-04-02,shipped
+M-1,2026-04-05,delivered
+M-2,2026-04-03,lost
+M-1,2026-04-06,delivered
+CSV
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n' >"$mix/claims.csv"
+check_exit 0 "interleaved events" -- "$ARBITER" run --as-of 2026-04-07 --in "$mix" \
+    --db "$WORK/mix.db" --reports "$WORK/mix-reports" --quiet
+[ "$(sqlite3 "$WORK/mix.db" "SELECT accepted || ' ' || duplicates FROM batch_file WHERE file_no = 1")" = "5 3" ] ||
+    fail "interleaved events: accepted and duplicates"
+[ "$(sqlite3 "$WORK/mix.db" "SELECT group_concat(order_id || ':' || coalesce(delivered_on, '-') || ':' || lost, ' ')
+    FROM (SELECT * FROM orders ORDER BY order_id)")" = "M-1:20548:0 M-2:-:1" ] ||
+    fail "interleaved events: delivered_on and lost"
+
 finish

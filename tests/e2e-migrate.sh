@@ -2,8 +2,9 @@
 # e2e-migrate.sh: a schema version 1 database (tests/data/schema-v1.sql,
 # made by the arbiter of that version: four nights and a carrier-correction
 # rerun, so it holds captures, a release, a refund and its reversal) is
-# upgraded on first open. Every leg survives the move into ledger_txn's
-# columns, verify passes, and the upgraded database takes a rerun that
+# upgraded on first open (to version 3 through 2). Every leg survives the
+# move into ledger_txn's columns, every carrier event the packing into
+# orders.events, verify passes, and the upgraded database takes a rerun that
 # reverses postings written before the upgrade, then a new night.
 . "$SRCDIR/tests/lib.sh"
 
@@ -15,7 +16,15 @@ sqlite3 "$db" "$legs" >"$WORK/legs-v1"
 
 check_exit 0 "verify upgrades the database" -- arb verify
 check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
-[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 2 ] || fail "schema version not 2"
+[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 3 ] || fail "schema version not 3"
+[ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'event'")" ] ||
+    fail "the event table is still there"
+# P1: shipped 2026-05-04 (day 20577) in batch 1, delivered 2026-05-05 in
+# batch 5, packed as (date, batch << 3 | status), 4 bytes each, little-endian.
+[ "$(sqlite3 "$db" "SELECT hex(events) || ' ' || delivered_on FROM orders WHERE order_id = 'P1'")" = \
+    "6150000008000000625000002A000000 20578" ] || fail "P1's events not packed as they were"
+[ "$(sqlite3 "$db" "SELECT count(*) || ' ' || sum(length(events)) FROM orders WHERE events IS NOT NULL")" = \
+    "3 32" ] || fail "not every order's events packed"
 [ "$(sqlite3 "$db" "SELECT type FROM sqlite_schema WHERE name = 'ledger_leg'")" = view ] ||
     fail "ledger_leg is not the view of the legs"
 [ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'ledger_txn_ref'")" ] ||
@@ -42,13 +51,16 @@ check_exit 0 "verify after the rerun" -- arb verify
 mkdir -p "$WORK/in"
 printf 'order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days\n' \
     >"$WORK/in/orders.csv"
-printf 'order_id,event_at,status\n' >"$WORK/in/tracking.csv"
+printf 'order_id,event_at,status\nP1,2026-05-05,delivered\n' >"$WORK/in/tracking.csv"
 printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n' \
     >"$WORK/in/claims.csv"
 check_exit 0 "a new night on the upgraded database" -- arb run --as-of 2026-05-22 --in "$WORK/in"
+[ "$(sqlite3 "$db" "SELECT rows || ' ' || accepted || ' ' || duplicates FROM batch_file
+    WHERE file_no = 1 AND batch_id = (SELECT max(id) FROM batch)")" = "1 0 1" ] ||
+    fail "an event packed by the upgrade is not a duplicate"
 check_exit 0 "verify after the new night" -- arb verify
 
-sqlite3 "$db" 'PRAGMA user_version = 3'
+sqlite3 "$db" 'PRAGMA user_version = 4'
 check_exit 65 "a newer schema is refused" -- arb verify
-check_grep 'schema version 3 is newer' "$WORK/err" "the newer schema is named"
+check_grep 'schema version 4 is newer' "$WORK/err" "the newer schema is named"
 finish
