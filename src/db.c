@@ -21,6 +21,17 @@ struct db {
     struct stmt_slot slots[STMT_SLOTS];
 };
 
+/* The orders rules 17-19 may act on, so a night reads those and not
+ * every open order: delivered ones by date, undelivered ones by promised
+ * date, lost ones. */
+#define DUE_INDEXES                                                                               \
+    "CREATE INDEX orders_release_due ON orders(delivered_on)"                                     \
+    " WHERE closed_batch IS NULL AND delivered_on IS NOT NULL;"                                   \
+    "CREATE INDEX orders_refund_due ON orders(promised_by)"                                       \
+    " WHERE closed_batch IS NULL AND delivered_on IS NULL;"                                       \
+    "CREATE INDEX orders_lost ON orders(order_id)"                                                \
+    " WHERE closed_batch IS NULL AND delivered_on IS NULL AND lost = 1;"
+
 static const char schema_v1[] =
     "CREATE TABLE batch("
     " id INTEGER PRIMARY KEY,"
@@ -57,15 +68,7 @@ static const char schema_v1[] =
     " promised_by INTEGER NOT NULL, batch_id INTEGER NOT NULL,"
     " delivered_on INTEGER, lost INTEGER NOT NULL DEFAULT 0,"
     " closed_batch INTEGER) WITHOUT ROWID;"
-    /* The orders rules 17-19 may act on, so a night reads those and not
-     * every open order: delivered ones by date, undelivered ones by
-     * promised date, lost ones. */
-    "CREATE INDEX orders_release_due ON orders(delivered_on)"
-    " WHERE closed_batch IS NULL AND delivered_on IS NOT NULL;"
-    "CREATE INDEX orders_refund_due ON orders(promised_by)"
-    " WHERE closed_batch IS NULL AND delivered_on IS NULL;"
-    "CREATE INDEX orders_lost ON orders(order_id)"
-    " WHERE closed_batch IS NULL AND delivered_on IS NULL AND lost = 1;"
+    DUE_INDEXES
     "CREATE TABLE event("
     " order_id TEXT NOT NULL, event_on INTEGER NOT NULL, status TEXT NOT NULL,"
     " carrier TEXT, tracking_number TEXT, batch_id INTEGER NOT NULL,"
@@ -293,6 +296,17 @@ void db_close(struct db *db)
         sqlite3_finalize(db->slots[i].stmt);
     sqlite3_close(db->handle);
     free(db);
+}
+
+int db_drop_due_indexes(struct db *db)
+{
+    return db_exec(db, "DROP INDEX orders_release_due; DROP INDEX orders_refund_due;"
+                       " DROP INDEX orders_lost;");
+}
+
+int db_create_due_indexes(struct db *db)
+{
+    return db_exec(db, DUE_INDEXES);
 }
 
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)

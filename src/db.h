@@ -21,6 +21,12 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 
+/* Drops and creates again the three partial indexes of the orders rules
+ * 17-19 may act on (pipeline.c rebuilds them for a night that brings more
+ * orders than the database holds). SQLite result codes. */
+int db_drop_due_indexes(struct db *db);
+int db_create_due_indexes(struct db *db);
+
 /* The statement for `sql`, prepared on first use and reset for reuse.
  * `sql` must be a string literal: it is cached by its address. The
  * statement belongs to the db. Returns NULL on a prepare error. */

@@ -2,9 +2,11 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "decide.h"
 #include "digest.h"
@@ -130,6 +132,45 @@ static int fail_threshold(struct batch *b, enum input_file which, const struct o
     return EX_DATAERR;
 }
 
+/* The fewest orders a night must bring for the rule indexes to be rebuilt
+ * after ingestion: ARBITER_REBUILD_MIN_ORDERS when set (the tests set 1 to
+ * take that path with small files), else 50,000. */
+static long rebuild_min_orders(void)
+{
+    const char *forced = getenv("ARBITER_REBUILD_MIN_ORDERS");
+    if (forced && *forced) {
+        char *end;
+        long n = strtol(forced, &end, 10);
+        if (*end == '\0' && n >= 1)
+            return n;
+    }
+    return 50000;
+}
+
+/* True when the night's orders.csv holds more orders than the database
+ * (a first night, a catch-up after an outage): then the indexes of the
+ * orders rules 17-19 may act on (db.c) are dropped before ingestion and
+ * built once after it, instead of being kept row by row as every order is
+ * inserted, delivered and settled. Measured on the 1M-order benchmark
+ * night: ingest 8.2 -> 6.2 s, for one CREATE INDEX pass over the orders
+ * table, which is why a night smaller than the table keeps them. The
+ * orders are estimated from the file's size at 128 bytes a row (a real
+ * row is about 80); a stored file (a rerun) keeps the indexes. */
+static bool rebuild_due_indexes(struct batch *b, const struct batch_inputs *in)
+{
+    FILE *f = in->files[FILE_ORDERS];
+    struct stat st;
+    if (!f || fileno(f) < 0 || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    long estimate = (long)(st.st_size / 128);
+    if (estimate < rebuild_min_orders())
+        return false;
+    int64_t known = db_query_int(b->db, "SELECT coalesce(sum(f.accepted), 0) FROM batch_file f"
+                                        " JOIN batch b ON b.id = f.batch_id"
+                                        " WHERE b.in_effect = 1 AND f.file_no = 0", -1);
+    return known >= 0 && estimate > known;
+}
+
 /* The steps, with the batch's summary totals allocated around them. */
 static int build(struct batch *b, struct batch_inputs *in, const struct options *o);
 
@@ -152,6 +193,11 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
         snprintf(b->err, sizeof b->err, "cannot record the batch: %s", db_errmsg(b->db));
         return EX_IOERR;
     }
+    bool rebuild = rebuild_due_indexes(b, in);
+    if (rebuild && db_drop_due_indexes(b->db) != SQLITE_OK) {
+        snprintf(b->err, sizeof b->err, "cannot drop the rule indexes: %s", db_errmsg(b->db));
+        return EX_SOFTWARE;
+    }
     log_phase_begin("ingest");
     long rows = 0;
     for (int i = 0; i < FILE_COUNT; i++) {
@@ -166,6 +212,14 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
     for (int i = 0; i < FILE_COUNT; i++)
         if (ingest_too_many_rejects(b, (enum input_file)i))
             return fail_threshold(b, (enum input_file)i, o);
+    if (rebuild) {
+        log_phase_begin("index");
+        if (db_create_due_indexes(b->db) != SQLITE_OK) {
+            snprintf(b->err, sizeof b->err, "cannot build the rule indexes: %s", db_errmsg(b->db));
+            return EX_SOFTWARE;
+        }
+        log_phase_end("rule indexes built for a night larger than the database");
+    }
     int rc = decide_batch(b);
     if (rc)
         return rc;

@@ -3,7 +3,9 @@
 # them: every night exits 0, its rejects are exactly the rows the generator
 # made bad (data/incoming/<D>/expected-rejects.csv, written independently
 # of arbiter), verify holds, and the rerun with the sample adjudications
-# refunds one claim, rejects the other, and lists its adjustments.
+# refunds one claim, rejects the other, and lists its adjustments. The
+# same nights again with the rule indexes rebuilt after ingestion (the
+# path of a night larger than the database) give the same reports.
 . "$SRCDIR/tests/lib.sh"
 
 data=$SRCDIR/data
@@ -26,5 +28,26 @@ check_grep '^C20260922-0e22696b-0,.*,REFUND,MANUAL_REFUND,' "$r2/decisions.csv" 
 check_grep '^C20260923-53d8c4c7-0,.*,REJECTED,MANUAL_REJECT,' "$r2/decisions.csv" "adjudicated rejection"
 check_grep '^add,refund,RF-C20260922-0e22696b-0,' "$r2/adjustments.csv" "refund added"
 check_exit 0 "verify after the rerun" -- arb verify
+
+# bulk ARGS...: arbiter on a second database, rebuilding the rule indexes
+# for every night that brings more orders than it holds.
+bulk() {
+    ARBITER_REBUILD_MIN_ORDERS=1 "$ARBITER" "$@" --db "$WORK/bulk.db" --reports "$WORK/bulk" \
+        --config "$data/arbiter.conf"
+}
+for night in "$data"/incoming/*/; do
+    d=$(basename "$night")
+    check_exit 0 "sample night $d, indexes rebuilt" -- bulk run --as-of "$d" --in "$night"
+    [ "$d" != 2026-11-01 ] || check_grep 'phase index: rule indexes built' "$WORK/err" \
+        "the first night rebuilds the rule indexes"
+done
+check_exit 0 "rerun, indexes rebuilt" -- bulk rerun --as-of 2026-11-04 --overrides "$claims"
+check_exit 0 "verify, indexes rebuilt" -- bulk verify
+for f in $(cd "$WORK/reports" && ls */r*/*.csv); do
+    check_file "$WORK/bulk/$f" "$f with the indexes rebuilt" <"$WORK/reports/$f"
+done
+schema="SELECT type, name, sql FROM sqlite_schema ORDER BY name"
+sqlite3 "$WORK/arbiter.db" "$schema" >"$WORK/schema"
+sqlite3 "$WORK/bulk.db" "$schema" | check_file "$WORK/schema" "schema after the rebuilds"
 
 finish
