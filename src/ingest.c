@@ -68,6 +68,7 @@ struct reader {
     char events_order[ID_MAX_LEN + 1];
     day_t events_placed_on;
     struct events_merge events;
+    struct event_facts events_facts; /* of its stored events */
 };
 
 /* The trimmed text of column i of the current row ("" when absent). */
@@ -231,15 +232,25 @@ static int flush_events(struct reader *rd)
     st->duplicates += duplicates;
     int rc = 0;
     if (added > 0) {
-        sqlite3_stmt *upd = db_stmt(rd->b->db, "UPDATE orders SET events = ?1, delivered_on = ?2,"
-                                               " lost = ?3 WHERE order_id = ?4");
+        /* facts unchanged (a shipment, a second delivery): only the events
+         * change, and the rule indexes over the facts are left alone */
+        struct event_facts f = events_facts(rd->events.packed, rd->events.n_bytes);
+        const struct event_facts *was = &rd->events_facts;
+        bool same = f.lost == was->lost && f.delivered == was->delivered &&
+                    (!f.delivered || f.delivered_on == was->delivered_on);
+        sqlite3_stmt *upd = same ? db_stmt(rd->b->db, "UPDATE orders SET events = ?1"
+                                                      " WHERE order_id = ?4")
+                                 : db_stmt(rd->b->db, "UPDATE orders SET events = ?1,"
+                                                      " delivered_on = ?2, lost = ?3"
+                                                      " WHERE order_id = ?4");
         if (!upd)
             return -1;
-        struct event_facts f = events_facts(rd->events.packed, rd->events.n_bytes);
         sqlite3_bind_blob(upd, 1, rd->events.packed, (int)rd->events.n_bytes, SQLITE_STATIC);
-        if (f.delivered)
-            db_bind_int(upd, 2, f.delivered_on);
-        db_bind_int(upd, 3, f.lost);
+        if (!same) {
+            if (f.delivered)
+                db_bind_int(upd, 2, f.delivered_on);
+            db_bind_int(upd, 3, f.lost);
+        }
         db_bind_text_static(upd, 4, rd->events_order);
         rc = db_exec_stmt(upd) == SQLITE_DONE ? 0 : -1;
     }
@@ -264,10 +275,12 @@ static int switch_events_order(struct reader *rd, const char *order_id)
     if (rc == SQLITE_ROW) {
         rd->events_placed_on = (day_t)sqlite3_column_int64(s, 0);
         if (events_merge_load(&rd->events, sqlite3_column_blob(s, 1),
-                              (size_t)sqlite3_column_bytes(s, 1)) != 0)
+                              (size_t)sqlite3_column_bytes(s, 1)) != 0) {
             rc = SQLITE_NOMEM;
-        else
+        } else {
+            rd->events_facts = events_facts(rd->events.packed, rd->events.n_bytes);
             snprintf(rd->events_order, sizeof rd->events_order, "%s", order_id);
+        }
     }
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
