@@ -7,6 +7,7 @@
 
 #include <csv.h>
 
+#include "csvqueue.h"
 #include "ids.h"
 
 /* A growable byte buffer reused row after row. */
@@ -194,6 +195,14 @@ static int feed(struct csv_parser *parser, struct reader *rd, const unsigned cha
 }
 
 int csvfile_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
+{
+    /* a stream with no file descriptor may read the database (a rerun's
+     * stored files, filestore.c): it stays on this thread */
+    return fileno(in) >= 0 ? csvqueue_read(in, on_row, on_bytes, ctx)
+                           : csvfile_read_here(in, on_row, on_bytes, ctx);
+}
+
+int csvfile_read_here(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
 {
     struct csv_parser parser;
     if (start_parser(&parser))

@@ -36,8 +36,13 @@ typedef int (*csv_row_fn)(void *ctx, const struct csv_row *row);
 typedef int (*csv_bytes_fn)(void *ctx, const void *bytes, size_t len);
 
 /* Reads the whole stream. Returns 0, a callback's non-zero value, or -1
- * on a read or memory error (errno tells which). */
+ * on a read or memory error (errno tells which). A stream over a file
+ * descriptor is parsed on a second thread (csvqueue.c) while the
+ * callbacks run on this one; the callbacks see the same rows either way. */
 int csvfile_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx);
+
+/* The same, parsing on the calling thread. */
+int csvfile_read_here(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx);
 
 /* Writes one field to out with RFC 4180 quoting when it needs it. */
 void csvfile_write_field(FILE *out, const char *field);

@@ -69,10 +69,32 @@ static int on_bytes(void *ctx, const void *bytes, size_t len)
     return c->bytes_rc;
 }
 
+/* Every reading test runs twice: from a memory stream, parsed on the
+ * calling thread, and from a file, parsed on a second thread (csvqueue.c). */
+static bool through_file;
+
+static void read_from_stream(void)
+{
+    through_file = false;
+}
+
+static void read_from_file(void)
+{
+    through_file = true;
+}
+
 /* Reads len bytes of text (NULs allowed) through csvfile_read. */
 static int read_text(struct collector *c, const char *text, size_t len)
 {
-    FILE *f = fmemopen((void *)text, len, "rb");
+    FILE *f;
+    if (through_file) {
+        f = tmpfile();
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+        rewind(f);
+    } else {
+        f = fmemopen((void *)text, len, "rb");
+    }
     ck_assert_ptr_nonnull(f);
     int rc = csvfile_read(f, on_row, on_bytes, c);
     fclose(f);
@@ -355,6 +377,48 @@ START_TEST(test_large_file)
 }
 END_TEST
 
+/* Many times the reader thread's blocks: the ring of blocks wraps round
+ * again and again; a stop far into the file ends the read at that row. */
+static char *numbered_rows(int rows, size_t *len)
+{
+    char *in = malloc(16 + (size_t)rows * 48);
+    size_t n = (size_t)sprintf(in, "id,note\n");
+    for (int i = 0; i < rows; i++)
+        n += (size_t)sprintf(in + n, "R%07d,\"note, %d\"\n", i, i);
+    *len = n;
+    return in;
+}
+
+START_TEST(test_many_blocks)
+{
+    enum { ROWS = 100000 }; /* 2.5 MB: ten blocks */
+    size_t n;
+    char *in = numbered_rows(ROWS, &n);
+    struct collector c = {0};
+    ck_assert_int_eq(read_text(&c, in, n), 0);
+    ck_assert_uint_eq(c.n_rows, ROWS + 1);
+    ck_assert_int_eq(c.last_row_no, ROWS + 1);
+    ck_assert_uint_eq(c.n_bytes, n);
+    ck_assert(memcmp(c.bytes, in, n) == 0);
+    ck_assert_str_eq(c.rows[MAX_ROWS - 1].fields[1], "note, 14");
+    collector_free(&c);
+    free(in);
+}
+END_TEST
+
+START_TEST(test_stop_far_into_file)
+{
+    size_t n;
+    char *in = numbered_rows(100000, &n);
+    struct collector c = {.stop_at = 70000, .stop_rc = 7};
+    ck_assert_int_eq(read_text(&c, in, n), 7);
+    ck_assert_uint_eq(c.n_rows, 70000);
+    ck_assert_int_eq(c.last_row_no, 70000);
+    collector_free(&c);
+    free(in);
+}
+END_TEST
+
 /* ---- writer --------------------------------------------------------- */
 
 static const struct {
@@ -401,10 +465,12 @@ START_TEST(test_write_row_round_trip)
 }
 END_TEST
 
-static Suite *csvfile_suite(void)
+/* The reading tests, in a test case that reads as `fixture` sets. */
+static TCase *reading_case(const char *name, void (*fixture)(void))
 {
-    Suite *s = suite_create("csvfile");
-    TCase *tc = tcase_create("core");
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 60); /* the large files under valgrind */
+    tcase_add_checked_fixture(tc, fixture, NULL);
     tcase_add_loop_test(tc, test_rows, 0, N(cases));
     tcase_add_loop_test(tc, test_field_length, 0, N(lengths));
     tcase_add_loop_test(tc, test_encoding, 0, N(encodings));
@@ -413,6 +479,17 @@ static Suite *csvfile_suite(void)
     tcase_add_test(tc, test_row_callback_stops);
     tcase_add_test(tc, test_bytes_callback_stops);
     tcase_add_test(tc, test_large_file);
+    tcase_add_test(tc, test_many_blocks);
+    tcase_add_test(tc, test_stop_far_into_file);
+    return tc;
+}
+
+static Suite *csvfile_suite(void)
+{
+    Suite *s = suite_create("csvfile");
+    suite_add_tcase(s, reading_case("memory stream, this thread", read_from_stream));
+    suite_add_tcase(s, reading_case("file, reader thread", read_from_file));
+    TCase *tc = tcase_create("writer");
     tcase_add_loop_test(tc, test_write_field, 0, N(writes));
     tcase_add_test(tc, test_write_row_round_trip);
     suite_add_tcase(s, tc);
