@@ -244,6 +244,13 @@ static int decide_claim(struct batch *b, const struct rules_params *params, cons
     return settle_refund(b, &o, claim_id, d.refund, d.rule) || close_order(b, &o) ? -1 : 0;
 }
 
+/* SPEC §3 evaluates the claims in (opened_at, claim_id) order, each seeing
+ * the effects of those before it. A claim's decision reads and settles
+ * only its own order, so only the claims of the same order see each
+ * other: they are taken order by order, each order's in the evaluation
+ * order, which decides every claim as the single sequence does while
+ * reading the orders table in key order instead of at random (at 10M
+ * orders the claims phase was a page miss per claim). */
 static int decide_claims(struct batch *b, const struct rules_params *params)
 {
     if (db_exec(b->db, "CREATE TEMP TABLE IF NOT EXISTS work_claim("
@@ -252,7 +259,7 @@ static int decide_claims(struct batch *b, const struct rules_params *params)
         return -1;
     sqlite3_stmt *fill = db_stmt(b->db, "INSERT INTO temp.work_claim(claim_id) SELECT claim_id"
                                         " FROM claim WHERE decided_batch IS NULL"
-                                        " ORDER BY opened_on, claim_id");
+                                        " ORDER BY order_id, opened_on, claim_id");
     if (!fill || db_exec_stmt(fill) != SQLITE_DONE)
         return -1;
     sqlite3_stmt *work = db_stmt(b->db, "SELECT claim_id FROM temp.work_claim ORDER BY seq");
