@@ -44,6 +44,7 @@ struct batch {
     struct ledger_target ledger; /* db, id and the batch's summary totals */
     struct file_stats files[FILE_COUNT];
     bool replayed; /* part of a rerun: the ledger is checked after the chain */
+    bool rule_indexes_dropped; /* until the orders are settled (pipeline.c) */
     char err[1024]; /* the one-line message of a failure */
 };
 

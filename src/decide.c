@@ -302,6 +302,21 @@ static int find_candidates(struct batch *b, const struct rules_params *params)
                        " WITHOUT ROWID") != SQLITE_OK ||
         db_exec(b->db, "DELETE FROM temp.candidate") != SQLITE_OK)
         return -1;
+    if (b->rule_indexes_dropped) {
+        /* a night larger than the database (pipeline.c): one pass over
+         * the orders, in key order, instead of three over indexes */
+        sqlite3_stmt *s = db_stmt(
+            b->db, "INSERT INTO temp.candidate SELECT order_id FROM orders"
+                   " WHERE closed_batch IS NULL AND ((delivered_on IS NOT NULL AND delivered_on < ?1)"
+                   " OR (delivered_on IS NULL AND lost = 1)"
+                   " OR (delivered_on IS NULL AND ?3 AND promised_by < ?2))");
+        if (!s)
+            return -1;
+        db_bind_int(s, 1, bounds[0]);
+        db_bind_int(s, 2, bounds[2]);
+        db_bind_int(s, 3, params->auto_refund_days > 0);
+        return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+    }
     for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++) {
         if (i == 2 && params->auto_refund_days <= 0)
             continue;
