@@ -189,7 +189,10 @@ static const char migrate_v2_to_v3[] =
     "ALTER TABLE orders ADD COLUMN events BLOB;"
     "UPDATE orders SET events = (SELECT events_pack(e.event_on, e.status, e.batch_id)"
     " FROM event e WHERE e.order_id = orders.order_id);"
-    "DROP TABLE event;";
+    "DROP TABLE event;"
+    /* stored input files are compressed chunk by chunk (filestore.c);
+     * the chunks stored before are kept as they were */
+    "ALTER TABLE batch_file_content ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;";
 
 /* The steps from version i to i + 1, i = 0 .. DB_SCHEMA_VERSION - 1. */
 static const char *const migrations[DB_SCHEMA_VERSION] = {schema_v1, migrate_v1_to_v2,
