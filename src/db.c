@@ -278,7 +278,7 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
     db_exec(db, "PRAGMA synchronous=NORMAL");
     db_exec(db, "PRAGMA foreign_keys=OFF");
     db_exec(db, "PRAGMA temp_store=FILE");
-    db_exec(db, "PRAGMA cache_size=-65536"); /* 64 MiB page cache */
+    db_set_cache_mib(db, DB_CACHE_MIB);
     /* a batch's commit is copied from the log by checkpoint.c, on its own
      * thread; whatever is left is copied when the last connection closes */
     db_exec(db, "PRAGMA wal_autocheckpoint=0");
@@ -299,6 +299,18 @@ void db_close(struct db *db)
         sqlite3_finalize(db->slots[i].stmt);
     sqlite3_close(db->handle);
     free(db);
+}
+
+void db_set_cache_mib(struct db *db, int mib)
+{
+    sqlite3_stmt *s = NULL;
+    /* a PRAGMA takes no bound parameter: the number is formatted */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", mib * 1024);
+    if (sqlite3_prepare_v2(db->handle, sql, -1, &s, NULL) == SQLITE_OK)
+        sqlite3_step(s);
+    sqlite3_finalize(s);
+    sqlite3_db_release_memory(db->handle);
 }
 
 int db_drop_due_indexes(struct db *db)

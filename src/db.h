@@ -27,6 +27,11 @@ sqlite3 *db_handle(struct db *db);
 int db_drop_due_indexes(struct db *db);
 int db_create_due_indexes(struct db *db);
 
+/* Sets the page cache to `mib` MiB (DB_CACHE_MIB is the usual size);
+ * pages over a smaller size are freed. */
+#define DB_CACHE_MIB 64
+void db_set_cache_mib(struct db *db, int mib);
+
 /* The statement for `sql`, prepared on first use and reset for reuse.
  * `sql` must be a string literal: it is cached by its address. The
  * statement belongs to the db. Returns NULL on a prepare error. */

@@ -220,6 +220,12 @@ long verify_batch(struct db *db, int64_t batch_id, FILE *out)
 {
     long rows = run_checks(db, batch_checks, sizeof batch_checks / sizeof batch_checks[0],
                            batch_id, out);
+    /* The money check looks every capture's order up, in the order the
+     * file listed them: a date's orders at a time, a working set larger
+     * than the usual cache at 10M orders (verify 28 -> 18 s with twice
+     * the cache). It sorts nothing, so the cache is all it adds. */
+    db_set_cache_mib(db, 2 * DB_CACHE_MIB);
     long money = rows < 0 ? -1 : check_batch_money(db, batch_id, out);
+    db_set_cache_mib(db, DB_CACHE_MIB);
     return money < 0 ? -1 : rows + money;
 }

@@ -351,6 +351,17 @@ START_TEST(test_bytes_callback_stops)
 }
 END_TEST
 
+/* Reads n bytes of a header and `rows` data rows: every row and every
+ * byte arrives. */
+static void read_whole(struct collector *c, const char *in, size_t n, long rows)
+{
+    ck_assert_int_eq(read_text(c, in, n), 0);
+    ck_assert_uint_eq(c->n_rows, (size_t)rows + 1);
+    ck_assert_int_eq(c->last_row_no, rows + 1);
+    ck_assert_uint_eq(c->n_bytes, n);
+    ck_assert(memcmp(c->bytes, in, n) == 0);
+}
+
 /* A file much larger than any read buffer: rows and bytes all arrive, and
  * rows straddling buffer boundaries are whole. */
 START_TEST(test_large_file)
@@ -365,11 +376,7 @@ START_TEST(test_large_file)
             n += (size_t)sprintf(in + n, "\r\n"); /* blank line */
     }
     struct collector c = {0};
-    ck_assert_int_eq(read_text(&c, in, n), 0);
-    ck_assert_uint_eq(c.n_rows, ROWS + 1);
-    ck_assert_int_eq(c.last_row_no, ROWS + 1);
-    ck_assert_uint_eq(c.n_bytes, n);
-    ck_assert(memcmp(c.bytes, in, n) == 0);
+    read_whole(&c, in, n, ROWS);
     ck_assert_str_eq(c.rows[0].fields[0], "id");
     ck_assert_str_eq(c.rows[1].fields[2], "multi\nline, 0");
     collector_free(&c);
@@ -395,11 +402,7 @@ START_TEST(test_many_blocks)
     size_t n;
     char *in = numbered_rows(ROWS, &n);
     struct collector c = {0};
-    ck_assert_int_eq(read_text(&c, in, n), 0);
-    ck_assert_uint_eq(c.n_rows, ROWS + 1);
-    ck_assert_int_eq(c.last_row_no, ROWS + 1);
-    ck_assert_uint_eq(c.n_bytes, n);
-    ck_assert(memcmp(c.bytes, in, n) == 0);
+    read_whole(&c, in, n, ROWS);
     ck_assert_str_eq(c.rows[MAX_ROWS - 1].fields[1], "note, 14");
     collector_free(&c);
     free(in);
