@@ -46,6 +46,8 @@ struct queue {
 /* Appends n bytes to the block (growing it); false when out of memory. */
 static bool block_put(struct block *b, const void *p, size_t n)
 {
+    if (n == 0)
+        return true;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : CSVQUEUE_BLOCK_BYTES;
         while (cap < b->len + n)

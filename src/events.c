@@ -163,8 +163,10 @@ long events_merge_finish(struct events_merge *m, int64_t batch_id, long *duplica
         }
         p++;
     }
-    memcpy(m->scratch + out, m->packed + i, m->n_bytes - i);
-    out += m->n_bytes - i;
+    if (i < m->n_bytes) { /* the stored events after the last new one */
+        memcpy(m->scratch + out, m->packed + i, m->n_bytes - i);
+        out += m->n_bytes - i;
+    }
     unsigned char *t = m->packed;
     size_t t_cap = m->packed_cap;
     m->packed = m->scratch;
