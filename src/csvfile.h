@@ -19,7 +19,9 @@
 struct csv_row {
     long row_no;          /* 1 for the header */
     size_t n_fields;
-    char **fields;        /* trimmed, NUL-terminated; valid during the callback */
+    char **fields;        /* trimmed, NUL-terminated, one after another in one
+                             buffer (csvqueue.c copies them as one run);
+                             valid during the callback */
     size_t *lengths;      /* byte lengths of the trimmed fields */
     bool too_long;        /* some field is over CSVFILE_FIELD_MAX bytes */
     bool bad_encoding;    /* some field is not UTF-8, or holds a NUL byte */

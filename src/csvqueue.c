@@ -99,11 +99,14 @@ static int put_row(void *ctx, const struct csv_row *row)
                           .raw_len = strlen(row->raw)};
     for (size_t i = 0; i < row->n_fields; i++)
         h.text_len += row->lengths[i] + 1;
+    /* the fields lie one after another, each NUL-terminated (csvfile.h) */
+    size_t mark = b->len;
     bool ok = block_put(b, &h, sizeof h) &&
               block_put(b, row->lengths, row->n_fields * sizeof *row->lengths) &&
               (row->n_fields == 0 || block_put(b, row->fields[0], h.text_len)) &&
               block_put(b, row->raw, h.raw_len + 1);
     if (!ok) {
+        b->len = mark; /* the block holds whole items only */
         q->oom = true;
         return 1;
     }
@@ -117,7 +120,9 @@ static int put_bytes(void *ctx, const void *bytes, size_t len)
         return 1;
     struct block *b = &q->blocks[q->filling];
     struct item_head h = {.kind = ITEM_BYTES, .text_len = len};
+    size_t mark = b->len;
     if (!block_put(b, &h, sizeof h) || !block_put(b, bytes, len)) {
+        b->len = mark;
         q->oom = true;
         return 1;
     }
@@ -144,10 +149,11 @@ struct replay {
     char **fields;
     size_t *lengths;
     size_t cap;
+    bool oom;
 };
 
 /* Replays one block's items; the first non-zero callback result, or -1
- * when out of memory. */
+ * with r->oom set when out of memory. */
 static int replay_block(struct replay *r, struct block *b, csv_row_fn on_row,
                         csv_bytes_fn on_bytes, void *ctx)
 {
@@ -171,8 +177,10 @@ static int replay_block(struct replay *r, struct block *b, csv_row_fn on_row,
             size_t *l = realloc(r->lengths, cap * sizeof *l);
             if (l)
                 r->lengths = l;
-            if (!f || !l)
+            if (!f || !l) {
+                r->oom = true;
                 return -1;
+            }
             r->cap = cap;
         }
         memcpy(r->lengths, b->data + pos, h.n_fields * sizeof *r->lengths);
@@ -232,7 +240,7 @@ int csvqueue_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
         pthread_join(reader, NULL);
         free(r.fields);
         free(r.lengths);
-        if (rc == -1)
+        if (r.oom)
             errno = ENOMEM;
         else if (rc == 0 && q->rc != 0) {
             rc = q->rc;

@@ -88,20 +88,20 @@ size_t events_keep_before(const unsigned char *packed, size_t n_bytes, int64_t f
     return kept;
 }
 
-/* Grows *buf to hold at least `need` elements of `size` bytes. */
-static int reserve(void *buf, size_t *cap, size_t need, size_t size)
+/* A buffer of cap elements of `size` bytes grown to hold `need`: the new
+ * buffer (p itself when large enough), or NULL when out of memory (p is
+ * then left as it was). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
-        return 0;
+        return p;
     size_t n = *cap ? *cap : 16;
     while (n < need)
         n *= 2;
-    void *p = realloc(*(void **)buf, n * size);
-    if (!p)
-        return -1;
-    *(void **)buf = p;
-    *cap = n;
-    return 0;
+    void *q = realloc(p, n * size);
+    if (q)
+        *cap = n;
+    return q;
 }
 
 int events_merge_load(struct events_merge *m, const void *packed, size_t n_bytes)
@@ -111,8 +111,10 @@ int events_merge_load(struct events_merge *m, const void *packed, size_t n_bytes
     n_bytes -= n_bytes % EVENTS_PACKED_SIZE;
     if (n_bytes == 0)
         return 0;
-    if (reserve(&m->packed, &m->packed_cap, n_bytes, 1))
+    unsigned char *p = grow(m->packed, &m->packed_cap, n_bytes, 1);
+    if (!p)
         return -1;
+    m->packed = p;
     memcpy(m->packed, packed, n_bytes);
     m->n_bytes = n_bytes;
     return 0;
@@ -120,8 +122,10 @@ int events_merge_load(struct events_merge *m, const void *packed, size_t n_bytes
 
 int events_merge_add(struct events_merge *m, day_t day, enum event_status status)
 {
-    if (reserve(&m->pending, &m->pending_cap, m->n_pending + 1, sizeof *m->pending))
+    uint64_t *p = grow(m->pending, &m->pending_cap, m->n_pending + 1, sizeof *m->pending);
+    if (!p)
         return -1;
+    m->pending = p;
     m->pending[m->n_pending++] = key_of(day, (unsigned)status);
     return 0;
 }
@@ -137,10 +141,14 @@ long events_merge_finish(struct events_merge *m, int64_t batch_id, long *duplica
     *duplicates = 0;
     if (m->n_pending == 0)
         return 0;
+    if (batch_id < 1 || batch_id > EVENTS_MAX_BATCH)
+        return -1;
     qsort(m->pending, m->n_pending, sizeof *m->pending, compare_keys);
     size_t most = m->n_bytes + m->n_pending * EVENTS_PACKED_SIZE;
-    if (reserve(&m->scratch, &m->scratch_cap, most, 1))
+    unsigned char *scratch = grow(m->scratch, &m->scratch_cap, most, 1);
+    if (!scratch)
         return -1;
+    m->scratch = scratch;
     /* one pass over both sorted lists, as in a merge sort */
     size_t i = 0, p = 0, out = 0;
     long added = 0;

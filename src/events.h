@@ -77,7 +77,8 @@ int events_merge_add(struct events_merge *m, day_t day, enum event_status status
 /* Merges the pending events into the set, tagging the new ones with
  * batch_id; pending events already in the set, or repeated, are not
  * added. Returns how many were added (*duplicates: how many were not), or
- * -1 when out of memory. The merged set is m->packed, m->n_bytes. */
+ * -1 when out of memory or batch_id is not 1..EVENTS_MAX_BATCH. The
+ * merged set is m->packed, m->n_bytes. */
 long events_merge_finish(struct events_merge *m, int64_t batch_id, long *duplicates);
 
 void events_merge_free(struct events_merge *m);

@@ -2,6 +2,7 @@
  * over it. */
 #include "filestore.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -201,8 +202,10 @@ static ssize_t stream_read(void *cookie, char *buf, size_t size)
     if (st->pos == st->len) {
         sqlite3_stmt *q = db_stmt(st->db, "SELECT content, codec FROM batch_file_content"
                                           " WHERE batch_id = ? AND file_no = ? AND seq = ?");
-        if (!q)
+        if (!q) {
+            errno = EIO;
             return -1;
+        }
         db_bind_int(q, 1, st->batch_id);
         db_bind_int(q, 2, st->file_no);
         db_bind_int(q, 3, st->next_seq);
@@ -218,8 +221,10 @@ static ssize_t stream_read(void *cookie, char *buf, size_t size)
             memcpy(st->chunk, blob, n);
         }
         sqlite3_reset(q);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            errno = EIO; /* the caller reports a read error */
             return -1;
+        }
         st->len = n;
         st->pos = 0;
         st->next_seq++;

@@ -33,7 +33,9 @@ int filestore_begin(struct filestore_writer *w, struct db *db, int64_t batch_id,
 /* Appends bytes; full chunks go to the database. 0 or -1 (database). */
 int filestore_write(struct filestore_writer *w, const void *bytes, size_t len);
 
-/* Stores the last chunk (with `keep`) and frees the writer. 0 or -1. */
+/* Stores the last chunk (with `keep`) and frees the writer. 0 or -1.
+ * Without `keep`, chunks already stored stay: the caller rolls back the
+ * batch's transaction, as every failed ingestion does. */
 int filestore_end(struct filestore_writer *w, int keep);
 
 /* Opens file file_no of batch_id for reading. Returns 1 with *out (closed

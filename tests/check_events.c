@@ -206,6 +206,18 @@ START_TEST(test_many_events)
 }
 END_TEST
 
+/* A batch id the packing cannot hold is refused, not wrapped. */
+START_TEST(test_batch_id_range)
+{
+    long dup;
+    ck_assert_int_eq(events_merge_add(&m, day("2026-01-01"), EVENT_SHIPPED), 0);
+    ck_assert_int_eq(events_merge_finish(&m, 0, &dup), -1);
+    ck_assert_int_eq(events_merge_finish(&m, EVENTS_MAX_BATCH + 1, &dup), -1);
+    ck_assert_int_eq(events_merge_finish(&m, EVENTS_MAX_BATCH, &dup), 1);
+    ck_assert_int_eq(events_facts(m.packed, m.n_bytes).max_batch, EVENTS_MAX_BATCH);
+}
+END_TEST
+
 static Suite *events_suite(void)
 {
     Suite *s = suite_create("events");
@@ -221,6 +233,7 @@ static Suite *events_suite(void)
     tcase_add_test(t, test_keep_before);
     tcase_add_test(t, test_sort_packed);
     tcase_add_test(t, test_many_events);
+    tcase_add_test(t, test_batch_id_range);
     suite_add_tcase(s, t);
     return s;
 }
