@@ -303,13 +303,10 @@ void db_close(struct db *db)
 
 void db_set_cache_mib(struct db *db, int mib)
 {
-    sqlite3_stmt *s = NULL;
     /* a PRAGMA takes no bound parameter: the number is formatted */
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", mib * 1024);
-    if (sqlite3_prepare_v2(db->handle, sql, -1, &s, NULL) == SQLITE_OK)
-        sqlite3_step(s);
-    sqlite3_finalize(s);
+    db_exec(db, sql);
     sqlite3_db_release_memory(db->handle);
 }
 

@@ -27,8 +27,8 @@ sqlite3 *db_handle(struct db *db);
 int db_drop_due_indexes(struct db *db);
 int db_create_due_indexes(struct db *db);
 
-/* Sets the page cache to `mib` MiB (DB_CACHE_MIB is the usual size);
- * pages over a smaller size are freed. */
+/* Sets the page cache to `mib` MiB (DB_CACHE_MIB is the usual size) and
+ * frees the cached pages no statement holds. */
 #define DB_CACHE_MIB 64
 void db_set_cache_mib(struct db *db, int mib);
 

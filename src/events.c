@@ -35,6 +35,16 @@ static uint64_t key_of(day_t day, unsigned status)
     return (uint64_t)((uint32_t)day ^ 0x80000000u) << 3 | status;
 }
 
+static day_t key_day(uint64_t key)
+{
+    return (day_t)((uint32_t)(key >> 3) ^ 0x80000000u);
+}
+
+static enum event_status key_status(uint64_t key)
+{
+    return (enum event_status)(key & 7);
+}
+
 static uint64_t packed_key(const unsigned char *e)
 {
     return key_of((day_t)get32(e), get32(e + 4) & 7);
@@ -164,8 +174,7 @@ long events_merge_finish(struct events_merge *m, int64_t batch_id, long *duplica
         if (stored || repeated) {
             ++*duplicates;
         } else {
-            events_pack_one(m->scratch + out, (day_t)((uint32_t)(key >> 3) ^ 0x80000000u),
-                            (enum event_status)(key & 7), batch_id);
+            events_pack_one(m->scratch + out, key_day(key), key_status(key), batch_id);
             out += EVENTS_PACKED_SIZE;
             added++;
         }

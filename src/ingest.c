@@ -59,8 +59,8 @@ struct reader {
     struct sha256_ctx sha;
     struct filestore_writer store;
     int fatal;                  /* a sysexits code that stops the batch */
-    /* The order the previous row found: a carrier's events for one order
-     * usually come together, and an order's facts never change. */
+    /* claims.csv: the order the previous row found (an order's facts
+     * never change, and a buyer's repeated rows often come together) */
     char last_order_id[ID_MAX_LEN + 1];
     struct known_order last_order;
     /* tracking.csv: the order whose events are being read (empty: none),

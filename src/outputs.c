@@ -55,7 +55,7 @@ static void *write_csvs(void *arg)
     if (j->rc == 0) {
         /* a quarter of the main cache (and so of its sorts): the CSVs
          * read each table once, in order */
-        db_exec(db, "PRAGMA cache_size=-16384");
+        db_set_cache_mib(db, DB_CACHE_MIB / 4);
         j->rc = report_write_csvs(db, j->batch_id, j->dir, j->err, sizeof j->err);
         db_close(db);
     }
@@ -78,7 +78,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     }
     /* the pages the batch wrote are of no use to the reports: the cache
      * fills again with what they read, and the peak stays one cache */
-    sqlite3_db_release_memory(db_handle(db));
+    db_set_cache_mib(db, DB_CACHE_MIB);
     struct csv_job csv = {.db_path = o->db_path, .dir = dir, .batch_id = batch_id};
     bool threaded = pthread_create(&csv.thread, NULL, write_csvs, &csv) == 0;
     if (!threaded)
