@@ -1,19 +1,24 @@
 /* checkpoint.h: after a batch commits, copy it from the write-ahead log
- * into the database file on a second thread while the reports are
- * written, instead of in the foreground at COMMIT. */
+ * into the database file, on the reports' second thread (outputs.c)
+ * instead of in the foreground at COMMIT. */
 #ifndef ARBITER_CHECKPOINT_H
 #define ARBITER_CHECKPOINT_H
 
-struct checkpoint;
+struct checkpoint {
+    int rc; /* SQLITE_OK, or the error of err */
+    int log_frames, copied_frames;
+    double seconds;
+    char err[256];
+};
 
-/* Starts the copy on its own connection to db_path. Returns the handle
- * that checkpoint_finish takes, or NULL when no thread could start (a
- * warning is logged; the copy then happens when the database is closed). */
-struct checkpoint *checkpoint_start(const char *db_path);
+/* Copies the committed log into db_path through a connection of its own
+ * (PASSIVE: it never waits for a reader) and fills *c. Safe on any
+ * thread; it logs nothing (see checkpoint_log). */
+void checkpoint_copy(const char *db_path, struct checkpoint *c);
 
-/* Waits for the copy and frees the handle (NULL: nothing to do). A failed
- * copy is a warning, not an error: the batch is committed in the log, and
- * the close of the last connection copies it. */
-void checkpoint_finish(struct checkpoint *c);
+/* Logs the outcome of checkpoint_copy. A failed copy is a warning, not an
+ * error: the batch is committed in the log, and the close of the last
+ * connection copies it. */
+void checkpoint_log(const char *db_path, const struct checkpoint *c);
 
 #endif

@@ -24,7 +24,7 @@ static int exec_report(const struct options *o)
             log_error("no committed batch %s in %s", date, o->db_path);
         rc = EX_DATAERR;
     } else {
-        rc = outputs_write(s.db, o, id, o->as_of, revision, false);
+        rc = outputs_write(s.db, o, id, o->as_of, revision, 0);
     }
     session_close(&s);
     return rc;

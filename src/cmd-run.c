@@ -5,7 +5,6 @@
 #include <sysexits.h>
 #include <time.h>
 
-#include "checkpoint.h"
 #include "cli.h"
 #include "log.h"
 #include "outputs.h"
@@ -42,10 +41,7 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
         log_error("%s", b.err);
         return rc;
     }
-    struct checkpoint *copy = checkpoint_start(o->db_path);
-    rc = outputs_write(s->db, o, b.id, as_of, 1, false);
-    checkpoint_finish(copy);
-    return rc;
+    return outputs_write(s->db, o, b.id, as_of, 1, OUTPUTS_CHECKPOINT_FIRST);
 }
 
 /* A date not after the latest batch: a no-op when the inputs are the
@@ -60,7 +56,7 @@ static int repeat_batch(struct session *s, const struct options *o, day_t as_of,
     int64_t id = session_find_batch(s, as_of, 0, &revision);
     if (id && inputs_same_as_stored(s->db, id, in)) {
         log_info("batch %s already committed with identical inputs: nothing to do", date);
-        return outputs_write(s->db, o, id, as_of, revision, true);
+        return outputs_write(s->db, o, id, as_of, revision, OUTPUTS_ONLY_MISSING);
     }
     log_error("batch %s is not after the latest committed batch %s%s", date, last,
               id ? " and its inputs differ (use 'arbiter rerun')" : "");

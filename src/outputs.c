@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "log.h"
 #include "report.h"
 #include "session.h"
@@ -29,27 +29,26 @@ static bool all_present(const char *dir, const char *workbook)
 
 /* The CSVs of one revision, written on a second thread through a
  * connection of its own while the calling thread writes the workbook:
- * both only read the committed batch, and the workbook is the longer. */
+ * both only read the committed batch, and the workbook is the longer.
+ * When asked, the thread first copies the batch from the log into the
+ * database file (checkpoint.c), so that the CSVs read the file alone. */
 struct csv_job {
     const char *db_path, *dir;
     int64_t batch_id;
+    bool checkpoint_first;
+    struct checkpoint checkpoint;
     pthread_t thread;
     int rc;
     double seconds;
     char err[1024];
 };
 
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void *write_csvs(void *arg)
 {
     struct csv_job *j = arg;
-    double start = now_seconds();
+    if (j->checkpoint_first)
+        checkpoint_copy(j->db_path, &j->checkpoint);
+    double start = log_elapsed();
     struct db *db;
     j->rc = db_open(j->db_path, false, &db, j->err, sizeof j->err);
     if (j->rc == 0) {
@@ -59,13 +58,14 @@ static void *write_csvs(void *arg)
         j->rc = report_write_csvs(db, j->batch_id, j->dir, j->err, sizeof j->err);
         db_close(db);
     }
-    j->seconds = now_seconds() - start;
+    j->seconds = log_elapsed() - start;
     return NULL;
 }
 
 int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_t as_of,
-                  int revision, bool only_missing)
+                  int revision, unsigned flags)
 {
+    bool only_missing = flags & OUTPUTS_ONLY_MISSING;
     char dir[4200], workbook[4400], date[DATE_TEXT_SIZE], err[1024];
     session_report_dir(o, as_of, revision, dir, sizeof dir);
     date_format(as_of, date);
@@ -79,10 +79,11 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     /* the pages the batch wrote are of no use to the reports: the cache
      * fills again with what they read, and the peak stays one cache */
     db_set_cache_mib(db, DB_CACHE_MIB);
-    struct csv_job csv = {.db_path = o->db_path, .dir = dir, .batch_id = batch_id};
+    struct csv_job csv = {.db_path = o->db_path, .dir = dir, .batch_id = batch_id,
+                          .checkpoint_first = flags & OUTPUTS_CHECKPOINT_FIRST};
     bool threaded = pthread_create(&csv.thread, NULL, write_csvs, &csv) == 0;
     if (!threaded)
-        csv.rc = report_write_csvs(db, batch_id, dir, csv.err, sizeof csv.err);
+        write_csvs(&csv);
     int rc = 0;
     log_phase_begin("workbook");
     if (!(only_missing && access(workbook, F_OK) == 0))
@@ -91,6 +92,8 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
         log_phase_end("written to %s", workbook);
     if (threaded)
         pthread_join(csv.thread, NULL);
+    if (csv.checkpoint_first)
+        checkpoint_log(o->db_path, &csv.checkpoint);
     if (csv.rc == 0)
         log_info("csv: written to %s beside the workbook (%.3f s)", dir, csv.seconds);
     else

@@ -9,9 +9,14 @@
 #include "cli.h"
 #include "db.h"
 
-/* Writes `<reports>/<D>/r<k>/`; with only_missing, leaves files that
- * already exist alone. Returns 0 or a sysexits code (logged). */
+enum outputs_flag {
+    OUTPUTS_ONLY_MISSING = 1,     /* leave the files that already exist alone */
+    OUTPUTS_CHECKPOINT_FIRST = 2, /* copy the log into the database (checkpoint.c) first */
+};
+
+/* Writes `<reports>/<D>/r<k>/`, with flags of enum outputs_flag. Returns 0
+ * or a sysexits code (logged). */
 int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_t as_of,
-                  int revision, bool only_missing);
+                  int revision, unsigned flags);
 
 #endif

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "checkpoint.h"
 #include "filestore.h"
 #include "log.h"
 #include "outputs.h"
@@ -212,9 +211,8 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         log_error("rerun %s: %s", date, err);
         return rc;
     }
-    struct checkpoint *copy = checkpoint_start(o->db_path);
     for (long i = 0; i < n && rc == 0; i++)
-        rc = outputs_write(s->db, o, links[i].new_id, links[i].as_of, links[i].new_revision, false);
-    checkpoint_finish(copy);
+        rc = outputs_write(s->db, o, links[i].new_id, links[i].as_of, links[i].new_revision,
+                           i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0);
     return rc;
 }

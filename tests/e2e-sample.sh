@@ -29,6 +29,10 @@ check_grep '^C20260923-53d8c4c7-0,.*,REJECTED,MANUAL_REJECT,' "$r2/decisions.csv
 check_grep '^add,refund,RF-C20260922-0e22696b-0,' "$r2/adjustments.csv" "refund added"
 check_exit 0 "verify after the rerun" -- arb verify
 
+# the checkpoint of a committed batch copies every page of the log (none
+# is held back by a reader of the reports)
+copied_whole_log='checkpoint: \([1-9][0-9]*\) of \1 log pages copied'
+
 # bulk ARGS...: arbiter on a second database, rebuilding the rule indexes
 # for every night that brings more orders than it holds.
 bulk() {
@@ -40,8 +44,10 @@ for night in "$data"/incoming/*/; do
     check_exit 0 "sample night $d, indexes rebuilt" -- bulk run --as-of "$d" --in "$night"
     [ "$d" != 2026-11-01 ] || check_grep 'phase index: rule indexes built' "$WORK/err" \
         "the first night rebuilds the rule indexes"
+    check_grep "$copied_whole_log" "$WORK/err" "night $d: the whole log copied beside the workbook"
 done
 check_exit 0 "rerun, indexes rebuilt" -- bulk rerun --as-of 2026-11-04 --overrides "$claims"
+check_grep "$copied_whole_log" "$WORK/err" "rerun: the whole log copied beside the workbook"
 check_exit 0 "verify, indexes rebuilt" -- bulk verify
 for f in $(cd "$WORK/reports" && ls */r*/*.csv); do
     check_file "$WORK/bulk/$f" "$f with the indexes rebuilt" <"$WORK/reports/$f"
