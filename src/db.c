@@ -279,8 +279,9 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
     db_exec(db, "PRAGMA foreign_keys=OFF");
     db_exec(db, "PRAGMA temp_store=FILE");
     db_set_cache_mib(db, DB_CACHE_MIB);
-    /* a batch's commit is copied from the log by checkpoint.c, on its own
-     * thread; whatever is left is copied when the last connection closes */
+    /* a batch's commit is copied from the log by checkpoint.c, on the
+     * reports' second thread; whatever is left is copied when the last
+     * connection closes */
     db_exec(db, "PRAGMA wal_autocheckpoint=0");
     rc = migrate(db, err, err_size, path);
     if (rc) {
