@@ -229,6 +229,14 @@ static int migrate(struct db *db, char *err, size_t err_size, const char *path)
     return 0;
 }
 
+void db_configure(void)
+{
+    /* no allocation statistics: arbiter never reads them, and keeping
+     * them takes a process-wide mutex on every allocation and free of
+     * every connection (1M orders: 13.7 -> 13.0 s) */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size)
 {
     *out = NULL;

@@ -14,6 +14,10 @@
 
 struct db;
 
+/* Process-wide SQLite settings; call once, before any connection opens
+ * (main.c). Without them arbiter works the same, only slower. */
+void db_configure(void);
+
 /* Opens (creating when missing) the database at path and brings its schema
  * to DB_SCHEMA_VERSION. Returns 0 or a sysexits code with a message in err;
  * *out is owned by the caller and closed with db_close. */

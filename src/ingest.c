@@ -640,6 +640,7 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
     const char *name = input_file_names[which];
     sha256_init(&rd.sha);
     st->present = in != NULL;
+    double started = log_elapsed();
     int rc = 0;
     if (in) {
         if (filestore_begin(&rd.store, b->db, b->id, which) != 0) {
@@ -672,8 +673,8 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
         snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
         return EX_SOFTWARE;
     }
-    log_info("%s: %ld rows = %ld accepted + %ld duplicates + %ld rejected", name, st->rows,
-             st->accepted, st->duplicates, st->rejected);
+    log_info("%s: %ld rows = %ld accepted + %ld duplicates + %ld rejected (%.3f s)", name,
+             st->rows, st->accepted, st->duplicates, st->rejected, log_elapsed() - started);
     return 0;
 }
 

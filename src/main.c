@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "db.h"
 #include "log.h"
 
 int main(int argc, char **argv)
@@ -35,5 +36,6 @@ int main(int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     log_init(opts.quiet);
+    db_configure();
     return cmd->exec(&opts);
 }
