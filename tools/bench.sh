@@ -13,8 +13,8 @@
 #       what a user gets with no validation at all;
 #   (c) src/arbiter run, end to end, with the phase times it logs.
 # It prints rows per second, seconds per phase, peak RSS (GNU time) and the
-# ratios c/a and c/b, then the same for 10×N to show how it grows (skip that
-# with --no-10x). The default N = 100000 (and 10×N = 1M) takes under a minute
+# ratios c/a, c/b and (ingest+claims+orders)/a, then the same for 10×N and
+# how the whole run and each phase grow (skip that with --no-10x). The default N = 100000 (and 10×N = 1M) takes under a minute
 # on 2 cores; N = 300000 about 2.5 minutes. Scratch space: about 1.5 GB per
 # million orders (inputs, the import database, arbiter's database), freed
 # after each size.
@@ -116,11 +116,15 @@ bench_size() {
     fi
     line "(c) arbiter run" "$c_secs" "$rows" "$c_rss"
     # arbiter logs "phase NAME: ... (1.234 s)" on stderr when not on a terminal.
-    sed -n 's/.*phase \([a-z]*\): .*(\([0-9.]*\) s)$/\1 \2/p' "$scratch/err.arbiter" |
-        awk -v total="$c_secs" '{ printf "      phase %-16s %9.2f\n", $1, $2; sum += $2 }
-            END { printf "      %-22s %9.2f\n", "outside the phases", total - sum }'
-    awk -v a="$a_secs" -v b="$b_secs" -v c="$c_secs" 'BEGIN {
-        printf "  c/a = %.1f   c/b = %.1f\n", (a > 0 ? c / a : 0), (b > 0 ? c / b : 0) }'
+    sed -n 's/.*phase \([a-z]*\): .*(\([0-9.]*\) s)$/\1 \2/p' "$scratch/err.arbiter" \
+        >"$scratch/phases.$size"
+    awk -v total="$c_secs" '{ printf "      phase %-16s %9.2f\n", $1, $2; sum += $2 }
+        END { printf "      %-22s %9.2f\n", "outside the phases", total - sum }' "$scratch/phases.$size"
+    awk -v a="$a_secs" -v b="$b_secs" -v c="$c_secs" '
+        $1 == "ingest" || $1 == "claims" || $1 == "orders" { decide += $2 }
+        END { printf "  c/a = %.1f   c/b = %.1f   (ingest+claims+orders)/a = %.1f\n",
+              (a > 0 ? c / a : 0), (b > 0 ? c / b : 0), (a > 0 ? decide / a : 0) }' \
+        "$scratch/phases.$size"
     eval "c_secs_$size=$c_secs c_rss_$size=$c_rss"
     rm -rf "$dir" "$scratch/import.db"* "$scratch/arbiter.db"* "$scratch/reports"
 }
@@ -136,6 +140,15 @@ if [ $grow = yes ] && [ $failed = no ]; then
         awk -v t1="$t1" -v t10="$t10" -v m1="$m1" -v m10="$m10" 'BEGIN {
             printf "\ngrowth N -> 10N: arbiter time x%.1f (linear: x10), peak RSS %.0f -> %.0f MB\n",
                 (t1 > 0 ? t10 / t1 : 0), m1, m10 }'
+        # per phase, in the order of the N run ("-": too short at N to divide by)
+        awk 'NR == FNR { small[$1] = $2; order[++n] = $1; next } { big[$1] = $2 }
+            END { printf "  per phase:"
+                  for (i = 1; i <= n; i++) {
+                      p = order[i]
+                      if (small[p] > 0 && p in big) printf " %s x%.1f", p, big[p] / small[p]
+                      else printf " %s -", p
+                  }
+                  printf "\n" }' "$scratch/phases.$n" "$scratch/phases.$big"
     else
         echo "growth N -> 10N: not measured (arbiter failed on 10N)"
     fi

@@ -1,0 +1,46 @@
+#!/bin/sh
+# e2e-bench.sh: the benchmark commands work from a build (how fast is not
+# asserted: `make check` is no timed test). tools/bench.sh on a tiny night
+# and its tenfold prints the three timings, every phase, the ratios of
+# issue 7 and the growth, and cleans its scratch space up; tools/steady.sh
+# on three small nights prints the last night against a first night of the
+# same size. Not in the valgrind loop: the programs are the ones the other
+# tests check, and the scripts only time them.
+. "$SRCDIR/tests/lib.sh"
+
+build=$(dirname "$(dirname "$ARBITER")")
+export ARBITER GEN="$build/tools/gen" CSVPARSE="$build/tools/csvparse" TMPDIR="$WORK"
+export CONFIG="$SRCDIR/data/arbiter.conf"
+
+check_exit 0 "bench on 2,000 orders and 20,000" -- sh "$SRCDIR/tools/bench.sh" -n 2000
+out=$WORK/out
+cp "$out" "$WORK/bench.out"
+num='[0-9][0-9.]*'
+for label in '(a) libcsv parse only' '(b) sqlite3 .import --csv' '(c) arbiter run'; do
+    [ "$(grep -c "^  $label  *$num  *$num  *$num\$" "$WORK/bench.out")" = 2 ] ||
+        fail "bench: '$label' with seconds, rows/s and peak MB, once per size: $(cat "$WORK/bench.out")"
+done
+for phase in ingest claims orders verify commit workbook; do
+    check_grep "^      phase $phase  *$num\$" "$WORK/bench.out" "bench: phase $phase timed"
+done
+check_grep "^  c/a = $num   c/b = $num   (ingest+claims+orders)/a = $num\$" "$WORK/bench.out" \
+    "bench: the ratios"
+check_grep "^N = 20000: " "$WORK/bench.out" "bench: the tenfold night"
+check_grep "^growth N -> 10N: arbiter time x$num (linear: x10), peak RSS $num -> $num MB\$" \
+    "$WORK/bench.out" "bench: the growth"
+check_grep "^  per phase: ingest \(x$num\|-\) claims \(x$num\|-\) orders " "$WORK/bench.out" \
+    "bench: the growth per phase"
+CHECKS=$((CHECKS + 1))
+[ -z "$(ls -d "$WORK"/arbiter-bench.* 2>/dev/null)" ] || fail "bench: scratch space left behind"
+
+check_exit 64 "bench refuses an unknown argument" -- sh "$SRCDIR/tools/bench.sh" --fast
+check_grep "unknown argument '--fast'" "$WORK/err" "bench names the argument"
+
+check_exit 0 "steady on three nights of 300 orders" -- sh "$SRCDIR/tools/steady.sh" -n 300 -d 3
+check_grep "^  night 3 (" "$WORK/out" "steady: the last night"
+check_grep "^first night of the same size on an empty database: " "$WORK/out" "steady: the first night"
+check_grep "^night 3 / first night = $num (target: at most 1)\$" "$WORK/out" "steady: the ratio"
+CHECKS=$((CHECKS + 1))
+[ -z "$(ls -d "$WORK"/arbiter-steady.* 2>/dev/null)" ] || fail "steady: scratch space left behind"
+
+finish
