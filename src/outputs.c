@@ -82,8 +82,10 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     struct csv_job csv = {.db_path = o->db_path, .dir = dir, .batch_id = batch_id,
                           .checkpoint_first = flags & OUTPUTS_CHECKPOINT_FIRST};
     bool threaded = pthread_create(&csv.thread, NULL, write_csvs, &csv) == 0;
-    if (!threaded)
+    if (!threaded) {
+        log_warn("cannot start a second thread: the CSVs are written before the workbook");
         write_csvs(&csv);
+    }
     int rc = 0;
     log_phase_begin("workbook");
     if (!(only_missing && access(workbook, F_OK) == 0))

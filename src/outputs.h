@@ -15,7 +15,8 @@ enum outputs_flag {
 };
 
 /* Writes `<reports>/<D>/r<k>/`, with flags of enum outputs_flag. Returns 0
- * or a sysexits code (logged). */
+ * or a sysexits code (logged). The checkpoint runs only when the folder
+ * is written; otherwise the close of the last connection copies the log. */
 int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_t as_of,
                   int revision, unsigned flags);
 

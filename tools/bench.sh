@@ -14,8 +14,9 @@
 #   (c) src/arbiter run, end to end, with the phase times it logs.
 # It prints rows per second, seconds per phase, peak RSS (GNU time) and the
 # ratios c/a, c/b and (ingest+claims+orders)/a, then the same for 10×N and
-# how the whole run and each phase grow (skip that with --no-10x). The default N = 100000 (and 10×N = 1M) takes under a minute
-# on 2 cores; N = 300000 about 2.5 minutes. Scratch space: about 1.5 GB per
+# how the whole run and each phase grow (skip that with --no-10x). The
+# default N = 100000 (and 10×N = 1M) takes under a minute on 2 cores;
+# N = 300000 about 2.5 minutes. Scratch space: about 1.5 GB per
 # million orders (inputs, the import database, arbiter's database), freed
 # after each size.
 #
@@ -140,8 +141,10 @@ if [ $grow = yes ] && [ $failed = no ]; then
         awk -v t1="$t1" -v t10="$t10" -v m1="$m1" -v m10="$m10" 'BEGIN {
             printf "\ngrowth N -> 10N: arbiter time x%.1f (linear: x10), peak RSS %.0f -> %.0f MB\n",
                 (t1 > 0 ? t10 / t1 : 0), m1, m10 }'
-        # per phase, in the order of the N run ("-": too short at N to divide by)
-        awk 'NR == FNR { small[$1] = $2; order[++n] = $1; next } { big[$1] = $2 }
+        # per phase, those of the N run and then those only the 10N run has
+        # ("-": too short at N to divide by, or not run at one of the sizes)
+        awk 'NR == FNR { small[$1] = $2; order[++n] = $1; next }
+            { big[$1] = $2; if (!($1 in small)) order[++n] = $1 }
             END { printf "  per phase:"
                   for (i = 1; i <= n; i++) {
                       p = order[i]
