@@ -7,39 +7,16 @@
 
 #include <csv.h>
 
+#include "buffer.h"
 #include "csvqueue.h"
 #include "ids.h"
-
-/* A growable byte buffer reused row after row. */
-struct buffer {
-    char *data;
-    size_t len, cap;
-};
-
-static int buffer_append(struct buffer *b, const void *p, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *d = realloc(b->data, cap);
-        if (!d)
-            return -1;
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
 
 struct reader {
     struct buffer text;     /* trimmed fields, each NUL-terminated */
     struct buffer raw;      /* the row as RFC 4180 text */
     size_t *offsets, *lengths;
     char **fields;
-    size_t n_fields, cap_fields;
+    size_t n_fields, cap_offsets, cap_lengths, cap_fields;
     bool too_long, bad_encoding, overlong, oom;
     long row_no;
     csv_row_fn on_row;
@@ -62,19 +39,15 @@ static void on_field(void *data, size_t len, void *rd_)
         rd->overlong = true;
         return;
     }
-    if (rd->n_fields == rd->cap_fields) {
-        size_t cap = rd->cap_fields ? rd->cap_fields * 2 : 16;
-        size_t *o = realloc(rd->offsets, cap * sizeof *o);
-        if (o)
-            rd->offsets = o;
-        size_t *l = realloc(rd->lengths, cap * sizeof *l);
-        if (l)
-            rd->lengths = l;
-        if (!o || !l) {
-            rd->oom = true;
-            return;
-        }
-        rd->cap_fields = cap;
+    size_t *o = buffer_grow(rd->offsets, &rd->cap_offsets, rd->n_fields + 1, sizeof *o);
+    if (o)
+        rd->offsets = o;
+    size_t *l = buffer_grow(rd->lengths, &rd->cap_lengths, rd->n_fields + 1, sizeof *l);
+    if (l)
+        rd->lengths = l;
+    if (!o || !l) {
+        rd->oom = true;
+        return;
     }
     if (rd->n_fields > 0 && buffer_append(&rd->raw, ",", 1))
         rd->oom = true;
@@ -121,7 +94,7 @@ static void on_row_end(int terminator, void *rd_)
         reset_row(rd);
         return;
     }
-    char **fields = realloc(rd->fields, (rd->n_fields + 1) * sizeof *fields);
+    char **fields = buffer_grow(rd->fields, &rd->cap_fields, rd->n_fields + 1, sizeof *fields);
     if (!fields) {
         rd->oom = true;
         return;

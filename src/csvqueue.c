@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffer.h"
+
 enum item_kind { ITEM_ROW, ITEM_BYTES };
 
 /* One item of a block, followed by n_fields lengths (size_t), then
@@ -24,15 +26,10 @@ struct item_head {
     size_t n_fields, text_len, raw_len;
 };
 
-struct block {
-    unsigned char *data;
-    size_t len, cap;
-};
-
 struct queue {
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    struct block blocks[CSVQUEUE_BLOCKS];
+    struct buffer blocks[CSVQUEUE_BLOCKS];
     size_t filling;  /* the block the reader writes (reader's own) */
     size_t replaying; /* the next block to replay (caller's own) */
     size_t ready;    /* handed over, not yet replayed */
@@ -43,33 +40,13 @@ struct queue {
     int rc, err; /* the reader's result and errno */
 };
 
-/* Appends n bytes to the block (growing it); false when out of memory. */
-static bool block_put(struct block *b, const void *p, size_t n)
-{
-    if (n == 0)
-        return true;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : CSVQUEUE_BLOCK_BYTES;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *d = realloc(b->data, cap);
-        if (!d)
-            return false;
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    return true;
-}
-
 /* Hands the filled block over when it is full (or `last`), waiting for a
  * free one. Returns non-zero when the caller asked the reader to stop:
  * the reader then writes no block again (the one it would fill next may
  * still be the caller's). */
 static int hand_over(struct queue *q, bool last)
 {
-    struct block *b = &q->blocks[q->filling];
+    struct buffer *b = &q->blocks[q->filling];
     if (q->stopped || (!last && b->len < CSVQUEUE_BLOCK_BYTES))
         return q->stopped;
     pthread_mutex_lock(&q->lock);
@@ -92,7 +69,7 @@ static int put_row(void *ctx, const struct csv_row *row)
     struct queue *q = ctx;
     if (q->stopped)
         return 1;
-    struct block *b = &q->blocks[q->filling];
+    struct buffer *b = &q->blocks[q->filling];
     struct item_head h = {.kind = ITEM_ROW, .too_long = row->too_long,
                           .bad_encoding = row->bad_encoding, .overlong = row->overlong,
                           .row_no = row->row_no, .n_fields = row->n_fields,
@@ -101,10 +78,10 @@ static int put_row(void *ctx, const struct csv_row *row)
         h.text_len += row->lengths[i] + 1;
     /* the fields lie one after another, each NUL-terminated (csvfile.h) */
     size_t mark = b->len;
-    bool ok = block_put(b, &h, sizeof h) &&
-              block_put(b, row->lengths, row->n_fields * sizeof *row->lengths) &&
-              (row->n_fields == 0 || block_put(b, row->fields[0], h.text_len)) &&
-              block_put(b, row->raw, h.raw_len + 1);
+    bool ok = buffer_append(b, &h, sizeof h) == 0 &&
+              buffer_append(b, row->lengths, row->n_fields * sizeof *row->lengths) == 0 &&
+              (row->n_fields == 0 || buffer_append(b, row->fields[0], h.text_len) == 0) &&
+              buffer_append(b, row->raw, h.raw_len + 1) == 0;
     if (!ok) {
         b->len = mark; /* the block holds whole items only */
         q->oom = true;
@@ -118,10 +95,10 @@ static int put_bytes(void *ctx, const void *bytes, size_t len)
     struct queue *q = ctx;
     if (q->stopped)
         return 1;
-    struct block *b = &q->blocks[q->filling];
+    struct buffer *b = &q->blocks[q->filling];
     struct item_head h = {.kind = ITEM_BYTES, .text_len = len};
     size_t mark = b->len;
-    if (!block_put(b, &h, sizeof h) || !block_put(b, bytes, len)) {
+    if (buffer_append(b, &h, sizeof h) || buffer_append(b, bytes, len)) {
         b->len = mark;
         q->oom = true;
         return 1;
@@ -148,13 +125,13 @@ static void *reader_main(void *arg)
 struct replay {
     char **fields;
     size_t *lengths;
-    size_t cap;
+    size_t cap_fields, cap_lengths;
     bool oom;
 };
 
 /* Replays one block's items; the first non-zero callback result, or -1
  * with r->oom set when out of memory. */
-static int replay_block(struct replay *r, struct block *b, csv_row_fn on_row,
+static int replay_block(struct replay *r, struct buffer *b, csv_row_fn on_row,
                         csv_bytes_fn on_bytes, void *ctx)
 {
     size_t pos = 0;
@@ -169,19 +146,15 @@ static int replay_block(struct replay *r, struct block *b, csv_row_fn on_row,
                 return rc;
             continue;
         }
-        if (h.n_fields + 1 > r->cap) {
-            size_t cap = h.n_fields + 16;
-            char **f = realloc(r->fields, cap * sizeof *f);
-            if (f)
-                r->fields = f;
-            size_t *l = realloc(r->lengths, cap * sizeof *l);
-            if (l)
-                r->lengths = l;
-            if (!f || !l) {
-                r->oom = true;
-                return -1;
-            }
-            r->cap = cap;
+        char **f = buffer_grow(r->fields, &r->cap_fields, h.n_fields + 1, sizeof *f);
+        if (f)
+            r->fields = f;
+        size_t *l = buffer_grow(r->lengths, &r->cap_lengths, h.n_fields + 1, sizeof *l);
+        if (l)
+            r->lengths = l;
+        if (!f || !l) {
+            r->oom = true;
+            return -1;
         }
         memcpy(r->lengths, b->data + pos, h.n_fields * sizeof *r->lengths);
         pos += h.n_fields * sizeof *r->lengths;

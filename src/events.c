@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffer.h"
+
 static const char *const status_names[EVENT_STATUS_COUNT] = {"shipped", "in_transit", "delivered",
                                                              "lost", "returned"};
 
@@ -98,22 +100,6 @@ size_t events_keep_before(const unsigned char *packed, size_t n_bytes, int64_t f
     return kept;
 }
 
-/* A buffer of cap elements of `size` bytes grown to hold `need`: the new
- * buffer (p itself when large enough), or NULL when out of memory (p is
- * then left as it was). */
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t n = *cap ? *cap : 16;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(p, n * size);
-    if (q)
-        *cap = n;
-    return q;
-}
-
 int events_merge_load(struct events_merge *m, const void *packed, size_t n_bytes)
 {
     m->n_pending = 0;
@@ -121,7 +107,7 @@ int events_merge_load(struct events_merge *m, const void *packed, size_t n_bytes
     n_bytes -= n_bytes % EVENTS_PACKED_SIZE;
     if (n_bytes == 0)
         return 0;
-    unsigned char *p = grow(m->packed, &m->packed_cap, n_bytes, 1);
+    unsigned char *p = buffer_grow(m->packed, &m->packed_cap, n_bytes, 1);
     if (!p)
         return -1;
     m->packed = p;
@@ -132,7 +118,7 @@ int events_merge_load(struct events_merge *m, const void *packed, size_t n_bytes
 
 int events_merge_add(struct events_merge *m, day_t day, enum event_status status)
 {
-    uint64_t *p = grow(m->pending, &m->pending_cap, m->n_pending + 1, sizeof *m->pending);
+    uint64_t *p = buffer_grow(m->pending, &m->pending_cap, m->n_pending + 1, sizeof *m->pending);
     if (!p)
         return -1;
     m->pending = p;
@@ -155,7 +141,7 @@ long events_merge_finish(struct events_merge *m, int64_t batch_id, long *duplica
         return -1;
     qsort(m->pending, m->n_pending, sizeof *m->pending, compare_keys);
     size_t most = m->n_bytes + m->n_pending * EVENTS_PACKED_SIZE;
-    unsigned char *scratch = grow(m->scratch, &m->scratch_cap, most, 1);
+    unsigned char *scratch = buffer_grow(m->scratch, &m->scratch_cap, most, 1);
     if (!scratch)
         return -1;
     m->scratch = scratch;
