@@ -254,11 +254,22 @@ def check_summary(book, values, folder, refunds, releases, aging):
     expect(bool(charts) == bool(refunds), f"Summary: charts {charts} with {len(refunds)} refunds")
 
 
+def check_zip(path):
+    """The zip is whole, and src/workbook-deflate.c made every part deflate
+    at zlib level 1: minizip then sets general-purpose flag bits 1 and 2."""
+    with zipfile.ZipFile(path) as z:
+        expect(z.testzip() is None, f"{path}: a zip entry fails its CRC")
+        slow = [i.filename for i in z.infolist()
+                if i.compress_type == zipfile.ZIP_DEFLATED and i.flag_bits & 6 != 6]
+    expect(not slow, f"{path}: parts not deflated at the fastest level: {slow}")
+
+
 def check(folder, max_rows, continued, texts):
     paths = glob.glob(os.path.join(folder, "*.xlsx"))
     if not expect(len(paths) == 1, f"{folder}: {len(paths)} workbooks"):
         return
     expect(not glob.glob(os.path.join(folder, "*.tmp")), f"{folder}: a .tmp file is left")
+    check_zip(paths[0])
     book = openpyxl.load_workbook(paths[0])
     values = openpyxl.load_workbook(paths[0], data_only=True)
 
