@@ -258,11 +258,11 @@ static day_t manual_review_from(const struct order *o, const struct claim *c)
     return NO_DAY;
 }
 
-static void plan_override(struct order *o, struct rng *r)
+static void plan_override(struct order *o, struct rng *r, unsigned adjudicated_per_mille)
 {
     day_t from = manual_review_from(o, &o->claims[0]);
     struct override *v = &o->override;
-    if (from == NO_DAY || !rng_per_mille(r, 600))
+    if (from == NO_DAY || !rng_per_mille(r, adjudicated_per_mille))
         return;
     v->present = true;
     v->night = from + 1 + (day_t)rng_below(r, 4);
@@ -274,9 +274,9 @@ static void plan_override(struct order *o, struct rng *r)
     v->note = rng_below(r, override_note_count);
 }
 
-static void plan_claims(struct order *o, struct rng *r, unsigned claim_per_mille)
+static void plan_claims(struct order *o, struct rng *r, const struct world *w)
 {
-    if (!rng_per_mille(r, claim_per_mille))
+    if (!rng_per_mille(r, w->claim_per_mille))
         return;
     const unsigned *weights =
         o->delivered != NO_DAY ? weights_if_delivered : weights_if_undelivered;
@@ -288,7 +288,7 @@ static void plan_claims(struct order *o, struct rng *r, unsigned claim_per_mille
         enum claim_reason other = reason == NOT_RECEIVED ? NOT_AS_DESCRIBED : NOT_RECEIVED;
         plan_claim(o, r, rng_per_mille(r, 500) ? reason : other, opened + (day_t)rng_below(r, 3));
     }
-    plan_override(o, r);
+    plan_override(o, r, w->adjudicated_per_mille);
 }
 
 void order_live(const struct world *w, day_t placed, uint32_t index, struct order *o)
@@ -313,7 +313,7 @@ void order_live(const struct world *w, day_t placed, uint32_t index, struct orde
     o->resend = resend_night(&r, o->arrival, 5);
     o->delivered = NO_DAY;
     plan_events(o, &r);
-    plan_claims(o, &r, w->claim_per_mille);
+    plan_claims(o, &r, w);
 }
 
 void claim_id(const struct order *o, unsigned seq, char *buf, unsigned size)

@@ -107,6 +107,8 @@ struct world {
     uint32_t history_orders;   /* if > 0: orders placed on each history day instead, and the
                                   first night has orders_per_night of its own day on top */
     unsigned claim_per_mille;  /* orders that get a claim */
+    unsigned adjudicated_per_mille; /* claims left to manual review that the disputes
+                                       team adjudicates, 1 to 4 nights later */
 };
 
 /* How many orders were placed on a day (0 outside the generated history). */

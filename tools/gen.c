@@ -1,8 +1,8 @@
 /* gen.c: tools/gen, the deterministic test-data generator of arbiter.
  *
  *   tools/gen --orders N --out DIR [--days K] [--start YYYY-MM-DD] [--seed S]
- *             [--history H [--history-orders R]] [--claims-per-mille C] [--bad-rows M]
- *             [--expect]
+ *             [--history H [--history-orders R]] [--claims-per-mille C]
+ *             [--adjudicated-per-mille A] [--bad-rows M] [--expect]
  *
  * writes K consecutive nights DIR/<date>/{orders,tracking,claims}.csv, plus
  * overrides.csv on nights with manual adjudications. Each night's orders.csv
@@ -14,7 +14,10 @@
  * --history-orders R, each history day has R orders instead and the first
  * night N orders of its own on top (to give the later nights more activity
  * from the backfilled orders).
- * C of every 1000 orders get a claim (default 50). With M > 0 every file
+ * C of every 1000 orders get a claim (default 50). Of every 1000 claims that
+ * only an override can decide (MANUAL_REVIEW for good), the disputes team
+ * adjudicates A, 1 to 4 nights later (default 600: the others stay in
+ * manual review, and the backlog grows every night). With M > 0 every file
  * also gets M bad rows, one per reject reason in turn; --expect then writes
  * DIR/<date>/expected-rejects.csv (file,row,reason) of what arbiter should
  * reject (arbiter reads only its own four file names).
@@ -338,7 +341,7 @@ static void usage(FILE *to)
 {
     fputs("usage: gen --orders N --out DIR [--days K] [--start YYYY-MM-DD] [--seed S]\n"
           "           [--history H [--history-orders R]] [--claims-per-mille C]\n"
-          "           [--bad-rows M [--expect]]\n"
+          "           [--adjudicated-per-mille A] [--bad-rows M [--expect]]\n"
           "  --orders N    orders in each night's orders.csv\n"
           "  --out DIR     writes DIR/<date>/{orders,tracking,claims}[,overrides].csv\n"
           "  --days K      consecutive nights (default 1)\n"
@@ -347,6 +350,8 @@ static void usage(FILE *to)
           "  --history H   days before the first night it backfills (default 90)\n"
           "  --history-orders R  orders per backfilled day (default: N spread over H+1 days)\n"
           "  --claims-per-mille C  orders in 1000 that get a claim (default 50)\n"
+          "  --adjudicated-per-mille A  manual reviews in 1000 the disputes team\n"
+          "                adjudicates, 1 to 4 nights later (default 600)\n"
           "  --bad-rows M  bad rows in every file, one reject reason after another (default 0)\n"
           "  --expect      also writes DIR/<date>/expected-rejects.csv: file,row,reason\n",
           to);
@@ -376,8 +381,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
                                           {"claims-per-mille", required_argument, NULL, 'c'},
                                           {"expect", no_argument, NULL, 'e'},
                                           {"history-orders", required_argument, NULL, 'r'},
+                                          {"adjudicated-per-mille", required_argument, NULL, 'a'},
                                           {NULL, 0, NULL, 0}};
-    *opt = (struct options){.world = {.seed = 1, .history = 90, .claim_per_mille = 50}, .days = 1};
+    *opt = (struct options){.world = {.seed = 1, .history = 90, .claim_per_mille = 50,
+                                      .adjudicated_per_mille = 600},
+                            .days = 1};
     date_parse_plain("2026-11-01", &opt->world.start);
     bool have_orders = false;
     int c;
@@ -414,6 +422,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 'c':
             ok = parse_count(optarg, 1000, &v);
             opt->world.claim_per_mille = (unsigned)v;
+            break;
+        case 'a':
+            ok = parse_count(optarg, 1000, &v);
+            opt->world.adjudicated_per_mille = (unsigned)v;
             break;
         case 'r':
             ok = parse_count(optarg, 1000000000, &v);
