@@ -38,10 +38,19 @@ CHECKS=$((CHECKS + 1))
 check_exit 64 "bench refuses an unknown argument" -- sh "$SRCDIR/tools/bench.sh" --fast
 check_grep "unknown argument '--fast'" "$WORK/err" "bench names the argument"
 
-check_exit 0 "steady on three nights of 300 orders" -- sh "$SRCDIR/tools/steady.sh" -n 300 -d 3
-check_grep "^  night 3 (.* claims evaluated=[0-9][0-9]*\$" "$WORK/out" "steady: the last night"
+check_exit 0 "steady on 20 nights of 300 orders" -- sh "$SRCDIR/tools/steady.sh" -n 300 -d 20
+check_grep "^  night 20 (.* claims evaluated=[0-9][0-9]*\$" "$WORK/out" "steady: the last night"
 check_grep "^first night of the same size on an empty database: " "$WORK/out" "steady: the first night"
-check_grep "^night 3 / first night = $num (target: at most 1)\$" "$WORK/out" "steady: the ratio"
+check_grep "^night 20 / first night = $num (target: at most 1)\$" "$WORK/out" "steady: the ratio"
+check_grep "^night 20 / the same night compacted = $num, without the history = $num\$" "$WORK/out" \
+    "steady: the ratios to the same night"
+check_grep "CSVs are the night's own, byte for byte)\$" "$WORK/out" "steady: the same work without the history"
+# the pruned database has lost closed orders, and kept every open one
+closed() { sed -n "s/^  $1 (\([0-9]*\) open + \([0-9]*\) closed orders.*/\1 \2/p" "$WORK/out"; }
+CHECKS=$((CHECKS + 1))
+echo "$(closed 'the same night on its database compacted') $(closed 'and without the closed history')" |
+    awk '{ exit !(NF == 4 && $1 == $3 && $4 < $2) }' ||
+    fail "steady: pruning must keep every open order and remove closed ones: $(grep ' closed orders' "$WORK/out")"
 CHECKS=$((CHECKS + 1))
 [ -z "$(ls -d "$WORK"/arbiter-steady.* 2>/dev/null)" ] || fail "steady: scratch space left behind"
 

@@ -12,20 +12,28 @@
 # the claims left to manual review, 1 to 4 nights later (tools/gen
 # --adjudicated-per-mille; default 1000, a team that keeps up: with less,
 # the manual-review backlog, which every night evaluates again, grows
-# without end and there is no steady state to measure). Then it generates
+# without end and there is no steady state to measure).
+#
+# Then it runs the last night twice more on copies of the database it
+# started from: compacted (VACUUM INTO: what fragmentation costs), and
+# compacted without the closed orders the night's files do not mention
+# (tools/steady-prune.sql: what the history costs, for the same work; the
+# night's CSVs must come out byte for byte the same). Last, it generates
 # one self-contained night of about the same number of rows as the last
 # one (tools/gen's usual 90 days of history in one file) and runs it on an
 # empty database: "the first night of the same size". Scratch space under
-# $TMPDIR (about 3 GB for the defaults), freed at the end; about 4 minutes
+# $TMPDIR (about 5 GB for the defaults), freed at the end; about 5 minutes
 # on 2 cores.
 #
-# Run from the build folder; ARBITER, GEN and CONFIG as for tools/bench.sh.
+# Run from the build folder; ARBITER, GEN, SQLITE3 and CONFIG as for
+# tools/bench.sh.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 ARBITER=${ARBITER:-src/arbiter}
 GEN=${GEN:-tools/gen}
 CONFIG=${CONFIG:-$here/../data/arbiter.conf}
+SQLITE3=${SQLITE3:-sqlite3}
 
 n=50000 days=60 seed=7 adjudicated=1000
 while [ $# -gt 0 ]; do
@@ -41,6 +49,7 @@ done
 for prog in "$ARBITER" "$GEN"; do
     [ -x "$prog" ] || { echo "steady: $prog is not built (make $prog)" >&2; exit 66; }
 done
+command -v "$SQLITE3" >/dev/null || { echo "steady: no sqlite3 shell (apt-get install sqlite3)" >&2; exit 69; }
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/arbiter-steady.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM
@@ -66,16 +75,69 @@ night() {
     --adjudicated-per-mille "$adjudicated" --out "$scratch/in" 2>/dev/null
 echo "steady state: $days nights of $n new orders into one database, $adjudicated in 1000" \
     "manual reviews adjudicated ($(nproc) CPUs)"
+# prepare_last DIR: before the last night, two copies of the database it
+# starts from, both compacted (VACUUM INTO): compact.db, and pruned.db
+# without the closed orders DIR's files do not mention (steady-prune.sql).
+prepare_last() {
+    "$SQLITE3" "$scratch/arbiter.db" "VACUUM INTO '$scratch/compact.db'"
+    cp "$scratch/compact.db" "$scratch/prune-work.db"
+    {
+        echo ".import --csv '$1/tracking.csv' t_in"
+        echo ".import --csv '$1/claims.csv' c_in"
+        if [ -f "$1/overrides.csv" ]; then
+            echo ".import --csv '$1/overrides.csv' v_in"
+        else
+            echo "CREATE TABLE v_in(claim_id TEXT);"
+        fi
+        echo ".read '$here/steady-prune.sql'"
+        echo "VACUUM INTO '$scratch/pruned.db';"
+    } >"$scratch/prune.sql"
+    # the files' bad rows draw warnings from .import; they are not kept
+    "$SQLITE3" "$scratch/prune-work.db" ".read '$scratch/prune.sql'" 2>/dev/null ||
+        { echo "steady: pruning the database failed" >&2; exit 70; }
+    rm -f "$scratch/prune-work.db"
+}
+
+# orders DB: the open and closed orders of a database, as "N open + M closed".
+order_counts() {
+    "$SQLITE3" "$1" "SELECT sum(closed_batch IS NULL) || ' open + ' ||
+        sum(closed_batch IS NOT NULL) || ' closed orders' FROM orders"
+}
+
 i=0 middle=$(((days + 1) / 2))
 for dir in "$scratch"/in/*/; do
     i=$((i + 1))
     d=$(basename "$dir")
+    [ $i -lt "$days" ] || prepare_last "$dir"
     out=$(night "$dir" "$d" "$scratch/arbiter.db")
     case $i in 1|"$middle"|"$days") echo "  night $i ($d): $out" ;; esac
-    last=$out last_date=$d
+    last=$out last_date=$d last_dir=$dir
 done
 echo "  database: $(du -m "$scratch/arbiter.db" | cut -f1) MB"
-rm -rf "$scratch/in" "$scratch/reports"
+rm -f "$scratch/arbiter.db"*
+mv "$scratch/reports/$last_date/r1" "$scratch/last-reports"
+
+# The last night twice more, on the copies: what fragmentation costs, then
+# what the history costs (the same rows, claims and settlements).
+rm -rf "$scratch/reports"
+echo "  the same night on its database compacted ($(order_counts "$scratch/compact.db")," \
+    "$(du -m "$scratch/compact.db" | cut -f1) MB):"
+out=$(night "$last_dir" "$last_date" "$scratch/compact.db")
+echo "    $out"
+compact=$(echo "$out" | awk '{ print $3 }')
+rm -rf "$scratch/reports" "$scratch/compact.db"*
+echo "  and without the closed history ($(order_counts "$scratch/pruned.db")," \
+    "$(du -m "$scratch/pruned.db" | cut -f1) MB):"
+out=$(night "$last_dir" "$last_date" "$scratch/pruned.db")
+echo "    $out"
+pruned=$(echo "$out" | awk '{ print $3 }')
+# The same work: the pruned night's CSVs are the night's own, byte for byte.
+for f in decisions refunds releases rejects; do
+    cmp -s "$scratch/last-reports/$f.csv" "$scratch/reports/$last_date/r1/$f.csv" ||
+        { echo "steady: without the history, $f.csv differs from the night's own" >&2; exit 70; }
+done
+echo "    (its decisions, refunds, releases and rejects CSVs are the night's own, byte for byte)"
+rm -rf "$scratch/in" "$scratch/reports" "$scratch/last-reports" "$scratch/pruned.db"*
 
 # The generator writes about 3.97 rows per order of a self-contained night.
 last_rows=$(echo "$last" | awk '{ print $1 }')
@@ -85,4 +147,6 @@ orders=$(awk -v r="$last_rows" 'BEGIN { printf "%d", r / 3.97 }')
 out=$(night "$scratch/first/$last_date" "$last_date" "$scratch/first.db")
 echo "first night of the same size on an empty database: $out"
 first=$(echo "$out" | awk '{ print $3 }')
-echo "$last" | awk -v f="$first" '{ printf "night %d / first night = %.2f (target: at most 1)\n", '"$days"', $3 / f }'
+echo "$last" | awk -v f="$first" -v c="$compact" -v p="$pruned" -v n="$days" '{
+    printf "night %d / first night = %.2f (target: at most 1)\n", n, $3 / f
+    printf "night %d / the same night compacted = %.2f, without the history = %.2f\n", n, $3 / c, $3 / p }'
