@@ -16,40 +16,14 @@ static day_t yesterday_utc(void)
     return (day_t)(time(NULL) / 86400) - 1;
 }
 
-/* A night larger than the database writes most of it anew: through a
- * rollback journal its pages are written once, into the database, rather
- * than into the write-ahead log and copied again by the checkpoint (10M
- * orders: 145 -> 141 s, and no 4 GB log beside the database). `on`
- * switches, off switches back. Returns 1 when
- * the batch goes through the rollback journal, 0 when it stays in WAL. */
-static int use_rollback_journal(struct session *s, const struct options *o, bool on)
-{
-    int rc = db_use_rollback_journal(s->db, on);
-    if (on && rc > 0)
-        log_info("journal: a night larger than the database, written through a rollback journal");
-    else if (on && rc == 0)
-        log_info("journal: another connection has %s open: the batch stays in the write-ahead log",
-                 o->db_path);
-    else if (on)
-        log_warn("journal: %s: %s: the batch stays in the write-ahead log", o->db_path,
-                 db_errmsg(s->db));
-    else if (rc != 0)
-        log_warn("journal: %s: still in rollback-journal mode (%s): the next open goes back to"
-                 " the write-ahead log", o->db_path, rc < 0 ? db_errmsg(s->db) : "busy");
-    return on && rc > 0;
-}
-
 /* Builds and commits the batch, then writes its reports. */
 static int run_batch(struct session *s, const struct options *o, day_t as_of,
                      struct batch_inputs *in)
 {
     struct batch b = {.db = s->db, .cfg = &s->cfg, .cal = &s->cal, .as_of = as_of, .revision = 1};
-    int journal = pipeline_night_is_large(s->db, in) ? use_rollback_journal(s, o, true) : 0;
     int rc = db_exec(s->db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         log_error("%s: cannot start the batch: %s", o->db_path, db_errmsg(s->db));
-        if (journal)
-            use_rollback_journal(s, o, false);
         return rc == SQLITE_BUSY ? EX_TEMPFAIL : EX_IOERR;
     }
     rc = pipeline_build(&b, in, o);
@@ -62,16 +36,12 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
             log_phase_end("batch %d committed", (int)b.id);
         }
     }
-    if (rc)
-        db_exec(s->db, "ROLLBACK");
-    if (journal)
-        use_rollback_journal(s, o, false);
     if (rc) {
+        db_exec(s->db, "ROLLBACK");
         log_error("%s", b.err);
         return rc;
     }
-    /* through a rollback journal, the log is empty: nothing to copy */
-    return outputs_write(s->db, o, b.id, as_of, 1, journal ? 0 : OUTPUTS_CHECKPOINT_FIRST);
+    return outputs_write(s->db, o, b.id, as_of, 1, OUTPUTS_CHECKPOINT_FIRST);
 }
 
 /* A date not after the latest batch: a no-op when the inputs are the

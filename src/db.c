@@ -310,24 +310,6 @@ void db_close(struct db *db)
     free(db);
 }
 
-int db_use_rollback_journal(struct db *db, bool on)
-{
-    sqlite3_stmt *s = db_stmt(db, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL");
-    if (!s)
-        return -1;
-    /* the PRAGMA answers with the mode in effect afterwards */
-    int rc = sqlite3_step(s);
-    bool wal = rc == SQLITE_ROW && sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
-    sqlite3_reset(s);
-    if (rc == SQLITE_BUSY && on)
-        return 0; /* another connection has it open, in WAL */
-    if (rc != SQLITE_ROW)
-        return -1;
-    if (db_exec(db, wal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL") != SQLITE_OK)
-        return -1;
-    return wal ? 0 : 1;
-}
-
 void db_set_cache_mib(struct db *db, int mib)
 {
     /* a PRAGMA takes no bound parameter: the number is formatted */

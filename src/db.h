@@ -1,5 +1,4 @@
-/* db.h: the state database (SQLite, WAL; a night larger than the database
- * goes through a rollback journal): opening, the versioned schema,
+/* db.h: the state database (SQLite, WAL): opening, the versioned schema,
  * transactions and a cache of prepared statements. Every statement is
  * prepared once with bound parameters and reused row after row. */
 #ifndef ARBITER_DB_H
@@ -31,16 +30,6 @@ sqlite3 *db_handle(struct db *db);
  * orders than the database holds). SQLite result codes. */
 int db_drop_due_indexes(struct db *db);
 int db_create_due_indexes(struct db *db);
-
-/* For one batch that writes most of the database anew (a night larger than
- * the database, pipeline.h): `on` switches from the write-ahead log to a
- * rollback journal with full syncs, so that the new pages are written once,
- * into the database, instead of into the log and then copied by the
- * checkpoint; off switches back to WAL. Only outside a transaction. Returns
- * 1 when the journal is now a rollback journal, 0 when the database stays
- * in (or is back in) WAL, which is what happens when another connection
- * has the database open, -1 on an error. */
-int db_use_rollback_journal(struct db *db, bool on);
 
 /* Sets the page cache to `mib` MiB (DB_CACHE_MIB is the usual size) and
  * frees the cached pages no statement holds. */

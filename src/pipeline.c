@@ -147,7 +147,8 @@ static long rebuild_min_orders(void)
     return 50000;
 }
 
-/* A night larger than the database (pipeline.h): the indexes of the
+/* True when the night's orders.csv holds more orders than the database
+ * (a first night, a catch-up after an outage): then the indexes of the
  * orders rules 17-19 may act on (db.c) are dropped before ingestion, the
  * orders pass reads the whole table instead, and the indexes are built
  * once after it, over the orders left open, instead of being kept row by
@@ -157,7 +158,7 @@ static long rebuild_min_orders(void)
  * smaller than the table keeps them. The orders are estimated from the
  * file's size at 128 bytes a row (a real row is about 80); a stored file
  * (a rerun) keeps the indexes. */
-bool pipeline_night_is_large(struct db *db, const struct batch_inputs *in)
+static bool rebuild_due_indexes(struct batch *b, const struct batch_inputs *in)
 {
     FILE *f = in->files[FILE_ORDERS];
     struct stat st;
@@ -166,7 +167,7 @@ bool pipeline_night_is_large(struct db *db, const struct batch_inputs *in)
     long estimate = (long)(st.st_size / 128);
     if (estimate < rebuild_min_orders())
         return false;
-    int64_t known = db_query_int(db, "SELECT coalesce(sum(f.accepted), 0) FROM batch_file f"
+    int64_t known = db_query_int(b->db, "SELECT coalesce(sum(f.accepted), 0) FROM batch_file f"
                                         " JOIN batch b ON b.id = f.batch_id"
                                         " WHERE b.in_effect = 1 AND f.file_no = 0", -1);
     return known >= 0 && estimate > known;
@@ -194,7 +195,7 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
         snprintf(b->err, sizeof b->err, "cannot record the batch: %s", db_errmsg(b->db));
         return EX_IOERR;
     }
-    bool rebuild = pipeline_night_is_large(b->db, in);
+    bool rebuild = rebuild_due_indexes(b, in);
     if (rebuild && db_drop_due_indexes(b->db) != SQLITE_OK) {
         snprintf(b->err, sizeof b->err, "cannot drop the rule indexes: %s", db_errmsg(b->db));
         return EX_SOFTWARE;

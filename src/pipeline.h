@@ -32,12 +32,6 @@ void inputs_close(struct batch_inputs *in);
  * (rewinds the files). */
 bool inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *in);
 
-/* True when the inputs hold more orders than the database (a first night,
- * a catch-up after an outage), estimated from orders.csv's size; false for
- * stored files. pipeline_build then rebuilds the rule indexes after the
- * orders pass, and `run` writes the batch through a rollback journal. */
-bool pipeline_night_is_large(struct db *db, const struct batch_inputs *in);
-
 /* Builds batch b (as_of and revision set) from the inputs inside an open
  * transaction. Returns 0, or a sysexits code with the message in b->err;
  * on failure the caller rolls back. A failed reject threshold writes the
