@@ -11,6 +11,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "workbook-deflate.h"
 #include "workbook-internal.h"
 
 /* The row limit per sheet: Excel's, unless ARBITER_XLSX_MAX_ROWS (2 or
@@ -123,7 +125,11 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
     make_formats(&wb);
     if (wb_write_summary(&wb) == 0)
         wb_write_detail_sheets(&wb);
+    unsigned long fast_parts = workbook_deflate_fast_parts();
     lxw_error closed = workbook_close(wb.book); /* frees the book whatever happens */
+    if (closed == LXW_NO_ERROR && workbook_deflate_fast_parts() == fast_parts)
+        log_warn("%s: written at libxlsxwriter's own deflate level: its zip calls do not"
+                 " reach workbook-deflate.c (slower, smaller)", tmp);
     free(wb.text);
     if (wb.rc) {
         unlink(tmp);
