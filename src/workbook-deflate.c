@@ -6,16 +6,16 @@
  * Z_DEFAULT_COMPRESSION (level 6) and has no option to change it. At a
  * million orders that deflate is 39% of the workbook's time (perf), and
  * level 1 makes the workbook 1.0 s faster and 32% bigger (22.99 -> 30.30
- * MB).
- * The night's deadline matters more to the operator than 7 MB on disk.
+ * MB). The night's deadline matters more to the operator than 7 MB.
  *
  * This file defines zipOpenNewFileInZip4_64 in every program that writes
  * a workbook (workbook.c calls workbook_deflate_fast_parts, which pulls
- * this file out of libarbiter.a). The dynamic linker resolves libxlsxwriter's call to it here first
- * (libxlsxwriter.so is on the link line, so the linker exports the
- * symbol); it asks for level 1 and passes everything else on to minizip's
- * own function, found with dlsym(RTLD_NEXT). minizip records the level in
- * each entry's general-purpose flags (bits 1-2 set: "super fast"), which
+ * this file out of libarbiter.a). The dynamic linker resolves
+ * libxlsxwriter's call to it here first (libxlsxwriter.so is on the link
+ * line, so the linker exports the symbol); it asks for level 1 and
+ * passes everything else on to minizip's own function, found with
+ * dlsym(RTLD_NEXT). minizip records the level in each entry's
+ * general-purpose flags (bits 1-2 set: "super fast"), which
  * tests/workbook_check.py checks.
  *
  * It relies on libxlsxwriter calling minizip as a shared library, as

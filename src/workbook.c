@@ -127,9 +127,6 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
         wb_write_detail_sheets(&wb);
     unsigned long fast_parts = workbook_deflate_fast_parts();
     lxw_error closed = workbook_close(wb.book); /* frees the book whatever happens */
-    if (closed == LXW_NO_ERROR && workbook_deflate_fast_parts() == fast_parts)
-        log_warn("%s: written at libxlsxwriter's own deflate level: its zip calls do not"
-                 " reach workbook-deflate.c (slower, smaller)", tmp);
     free(wb.text);
     if (wb.rc) {
         unlink(tmp);
@@ -140,6 +137,9 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
         unlink(tmp);
         return close_error_code(closed);
     }
+    if (workbook_deflate_fast_parts() == fast_parts)
+        log_warn("%s: written at libxlsxwriter's own deflate level: its zip calls do not"
+                 " reach workbook-deflate.c (slower, smaller)", path);
     if (rename(tmp, path) != 0) {
         snprintf(err, err_size, "%s: cannot rename into place: %s", path, strerror(errno));
         unlink(tmp);

@@ -3,8 +3,9 @@
 # asserted: `make check` is no timed test). tools/bench.sh on a tiny night
 # and its tenfold prints the three timings, every phase, the ratios of
 # issue 7 and the growth, and cleans its scratch space up; tools/steady.sh
-# on three small nights prints the last night against a first night of the
-# same size. Not in the valgrind loop: the programs are the ones the other
+# on 20 small nights prints the last night against a first night of the
+# same size and against itself on a compacted and a pruned copy of its
+# database. Not in the valgrind loop: the programs are the ones the other
 # tests check, and the scripts only time them.
 . "$SRCDIR/tests/lib.sh"
 
@@ -44,7 +45,8 @@ check_grep "^first night of the same size on an empty database: " "$WORK/out" "s
 check_grep "^night 20 / first night = $num (target: at most 1)\$" "$WORK/out" "steady: the ratio"
 check_grep "^night 20 / the same night compacted = $num, without the history = $num\$" "$WORK/out" \
     "steady: the ratios to the same night"
-check_grep "runs' decisions, refunds, releases and rejects CSVs are the night's own, byte for byte)\$" "$WORK/out" "steady: the same work without the history"
+check_grep "runs' decisions, refunds, releases and rejects CSVs are the night's own, byte for byte)\$" \
+    "$WORK/out" "steady: the same work without the history"
 # the pruned database has lost closed orders, and kept every open one
 closed() { sed -n "s/^  $1 (\([0-9]*\) open + \([0-9]*\) closed orders.*/\1 \2/p" "$WORK/out"; }
 CHECKS=$((CHECKS + 1))

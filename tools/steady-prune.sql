@@ -1,7 +1,7 @@
 -- steady-prune.sql: tools/steady.sh's "same night without the history":
 -- removes from a copy of an arbiter database every closed order that none
--- of the next night's four files mentions, with everything that hangs off it
--- (its ledger postings, release, refund, claims, their decisions and
+-- of the next night's four files mentions, with everything that hangs off
+-- it (its ledger postings, release, refund, claims, their decisions and
 -- overrides), plus the stored input files and rejects of earlier nights.
 -- What stays is what the next night reads or changes: its run does the
 -- same work (the same rows accepted, claims evaluated, orders settled) on
@@ -10,8 +10,8 @@
 --
 -- Needs the next night's files imported as tables o_in (orders.csv: an
 -- order sent again), t_in (tracking.csv), c_in (claims.csv) and v_in
--- (overrides.csv; may be empty). Test use only:
--- the result has lost the history a rerun or `arbiter verify` needs.
+-- (overrides.csv; may be empty). Test use only: the result has lost the
+-- history a rerun or `arbiter verify` needs.
 CREATE TEMP TABLE keep(order_id TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT OR IGNORE INTO keep SELECT order_id FROM o_in WHERE order_id IS NOT NULL;
 INSERT OR IGNORE INTO keep SELECT order_id FROM t_in WHERE order_id IS NOT NULL;

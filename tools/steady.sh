@@ -100,8 +100,8 @@ prepare_last() {
     rm -f "$scratch/prune-work.db"
 }
 
-# same_csvs LABEL: the same work: the last night's CSVs, run again on a
-# copy of its database, are byte for byte those of its own run.
+# same_csvs LABEL: the same work: the CSVs of the last night run again
+# (LABEL) are byte for byte those of its own run.
 same_csvs() {
     for f in decisions refunds releases rejects; do
         cmp -s "$scratch/last-reports/$f.csv" "$scratch/reports/$last_date/r1/$f.csv" ||
@@ -128,26 +128,28 @@ echo "  database: $(du -m "$scratch/arbiter.db" | cut -f1) MB"
 rm -f "$scratch/arbiter.db"*
 mv "$scratch/reports/$last_date/r1" "$scratch/last-reports"
 
+# again LABEL DB: the last night once more, on DB (a copy of the database
+# it started from), which it then removes; its CSVs must be the night's
+# own. Sets again_secs to its seconds.
+again() {
+    [ -f "$2" ] || { echo "steady: $2, a copy of the last night's database, is missing" >&2; exit 70; }
+    echo "  $1 ($(order_counts "$2"), $(du -m "$2" | cut -f1) MB):"
+    out=$(night "$last_dir" "$last_date" "$2")
+    echo "    $out"
+    same_csvs "$1"
+    again_secs=$(echo "$out" | awk '{ print $3 }')
+    rm -rf "$scratch/reports" "$2"*
+}
+
 # The last night twice more, on the copies: what fragmentation costs, then
 # what the history costs (the same rows, claims and settlements).
 rm -rf "$scratch/reports"
-echo "  the same night on its database compacted ($(order_counts "$scratch/compact.db")," \
-    "$(du -m "$scratch/compact.db" | cut -f1) MB):"
-[ -f "$scratch/compact.db" ] && [ -f "$scratch/pruned.db" ] ||
-    { echo "steady: the copies of the last night's database are missing" >&2; exit 70; }
-out=$(night "$last_dir" "$last_date" "$scratch/compact.db")
-echo "    $out"
-compact=$(echo "$out" | awk '{ print $3 }')
-same_csvs compacted
-rm -rf "$scratch/reports" "$scratch/compact.db"*
-echo "  and without the closed history ($(order_counts "$scratch/pruned.db")," \
-    "$(du -m "$scratch/pruned.db" | cut -f1) MB):"
-out=$(night "$last_dir" "$last_date" "$scratch/pruned.db")
-echo "    $out"
-pruned=$(echo "$out" | awk '{ print $3 }')
-same_csvs "without the history"
+again "the same night on its database compacted" "$scratch/compact.db"
+compact=$again_secs
+again "and without the closed history" "$scratch/pruned.db"
+pruned=$again_secs
 echo "    (both runs' decisions, refunds, releases and rejects CSVs are the night's own, byte for byte)"
-rm -rf "$scratch/in" "$scratch/reports" "$scratch/last-reports" "$scratch/pruned.db"*
+rm -rf "$scratch/in" "$scratch/last-reports"
 
 # The generator writes about 3.97 rows per order of a self-contained night.
 last_rows=$(echo "$last" | awk '{ print $1 }')
