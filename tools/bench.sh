@@ -12,9 +12,10 @@
 #   (b) sqlite3 .import --csv of the three files into an empty WAL database:
 #       what a user gets with no validation at all;
 #   (c) src/arbiter run, end to end, with the phase times it logs.
-# It prints rows per second, seconds per phase, peak RSS (GNU time) and the
-# ratios c/a, c/b and (ingest+claims+orders)/a, then the same for 10×N and
-# how the whole run and each phase grow (skip that with --no-10x). The
+# It prints rows per second, seconds per phase, peak RSS and CPU seconds
+# (GNU time; the kernel's apart) and the ratios c/a, c/b and
+# (ingest+claims+orders)/a, then the same for 10×N and how the whole run,
+# its CPU seconds and each phase grow (skip that with --no-10x). The
 # default N = 100000 (and 10×N = 1M) takes under a minute on 2 cores;
 # N = 300000 about 2.5 minutes. Scratch space: about 1.5 GB per
 # million orders (inputs, the import database, arbiter's database), freed
@@ -54,15 +55,18 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/arbiter-bench.XXXXXX")
 [ $keep = yes ] || trap 'rm -rf "$scratch"' EXIT INT TERM
 night=2026-11-01
 
-# timed LABEL CMD...: runs CMD with GNU time; sets $secs and $rss_mb; fails
-# (after showing the end of CMD's stderr) when CMD fails.
+# timed LABEL CMD...: runs CMD with GNU time; sets $secs, $rss_mb and the
+# CPU seconds $user_secs (in the program) and $sys_secs (in the kernel, for
+# it); fails (after showing the end of CMD's stderr) when CMD fails.
 timed() {
     label=$1; shift
     status=0
-    $TIME -f '%e %M' -o "$scratch/time.$label" "$@" >"$scratch/out.$label" 2>"$scratch/err.$label" ||
-        status=$?
+    $TIME -f '%e %M %U %S' -o "$scratch/time.$label" "$@" >"$scratch/out.$label" \
+        2>"$scratch/err.$label" || status=$?
     secs=$(awk 'END { print $1 }' "$scratch/time.$label")
     rss_mb=$(awk 'END { printf "%.1f", $2 / 1024 }' "$scratch/time.$label")
+    user_secs=$(awk 'END { print $3 }' "$scratch/time.$label")
+    sys_secs=$(awk 'END { print $4 }' "$scratch/time.$label")
     if [ $status -ne 0 ]; then
         echo "bench: $label failed (exit $(sed -n 's/.*non-zero status //p' "$scratch/time.$label")):" >&2
         tail -3 "$scratch/err.$label" >&2
@@ -100,7 +104,7 @@ bench_size() {
     arbiter_ok=yes
     timed arbiter "$ARBITER" run --as-of $night --in "$in" --config "$CONFIG" \
         --db "$scratch/arbiter.db" --reports "$scratch/reports" || arbiter_ok=no failed=yes
-    c_secs=$secs c_rss=$rss_mb
+    c_secs=$secs c_rss=$rss_mb c_user=$user_secs c_sys=$sys_secs
 
     echo
     overrides=$(($(wc -l <"$in/overrides.csv" 2>/dev/null || echo 1) - 1))
@@ -121,12 +125,14 @@ bench_size() {
         >"$scratch/phases.$size"
     awk -v total="$c_secs" '{ printf "      phase %-16s %9.2f\n", $1, $2; sum += $2 }
         END { printf "      %-22s %9.2f\n", "outside the phases", total - sum }' "$scratch/phases.$size"
+    # two threads at times: the CPU seconds may exceed the elapsed ones
+    echo "      CPU seconds: $c_user in arbiter, $c_sys in the kernel (file writes and reads)"
     awk -v a="$a_secs" -v b="$b_secs" -v c="$c_secs" '
         $1 == "ingest" || $1 == "claims" || $1 == "orders" { decide += $2 }
         END { printf "  c/a = %.1f   c/b = %.1f   (ingest+claims+orders)/a = %.1f\n",
               (a > 0 ? c / a : 0), (b > 0 ? c / b : 0), (a > 0 ? decide / a : 0) }' \
         "$scratch/phases.$size"
-    eval "c_secs_$size=$c_secs c_rss_$size=$c_rss"
+    eval "c_secs_$size=$c_secs c_rss_$size=$c_rss c_user_$size=$c_user c_sys_$size=$c_sys"
     rm -rf "$dir" "$scratch/import.db"* "$scratch/arbiter.db"* "$scratch/reports"
 }
 
@@ -138,9 +144,15 @@ if [ $grow = yes ] && [ $failed = no ]; then
     bench_size "$big"
     if [ $failed = no ]; then
         eval "t1=\$c_secs_$n t10=\$c_secs_$big m1=\$c_rss_$n m10=\$c_rss_$big"
-        awk -v t1="$t1" -v t10="$t10" -v m1="$m1" -v m10="$m10" 'BEGIN {
+        eval "u1=\$c_user_$n u10=\$c_user_$big s1=\$c_sys_$n s10=\$c_sys_$big"
+        awk -v t1="$t1" -v t10="$t10" -v m1="$m1" -v m10="$m10" \
+            -v u1="$u1" -v u10="$u10" -v s1="$s1" -v s10="$s10" 'BEGIN {
             printf "\ngrowth N -> 10N: arbiter time x%.1f (linear: x10), peak RSS %.0f -> %.0f MB\n",
-                (t1 > 0 ? t10 / t1 : 0), m1, m10 }'
+                (t1 > 0 ? t10 / t1 : 0), m1, m10
+            # "-": too little CPU at N to divide by
+            printf "  CPU seconds: in arbiter %s, in the kernel %s\n",
+                (u1 > 0 ? sprintf("x%.1f", u10 / u1) : "-"),
+                (s1 > 0 ? sprintf("x%.1f", s10 / s1) : "-") }'
         # per phase, those of the N run and then those only the 10N run has
         # ("-": too short at N to divide by, or not run at one of the sizes)
         awk 'NR == FNR { small[$1] = $2; order[++n] = $1; next }
