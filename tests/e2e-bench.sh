@@ -26,11 +26,16 @@ done
 for phase in ingest claims orders verify commit workbook; do
     check_grep "^      phase $phase  *$num\$" "$WORK/bench.out" "bench: phase $phase timed"
 done
+CHECKS=$((CHECKS + 1))
+[ "$(grep -c "^      CPU seconds: $num in arbiter, $num in the kernel (file writes and reads)\$" \
+    "$WORK/bench.out")" = 2 ] || fail "bench: arbiter's and the kernel's CPU seconds, once per size"
 check_grep "^  c/a = $num   c/b = $num   (ingest+claims+orders)/a = $num\$" "$WORK/bench.out" \
     "bench: the ratios"
 check_grep "^N = 20000: " "$WORK/bench.out" "bench: the tenfold night"
 check_grep "^growth N -> 10N: arbiter time x$num (linear: x10), peak RSS $num -> $num MB\$" \
     "$WORK/bench.out" "bench: the growth"
+check_grep "^  CPU seconds: in arbiter [-x][0-9.]*, in the kernel [-x][0-9.]*\$" "$WORK/bench.out" \
+    "bench: the growth of the CPU seconds"
 check_grep "^  per phase: ingest [-x][0-9.]* claims [-x][0-9.]* orders [-x]" "$WORK/bench.out" \
     "bench: the growth per phase"
 CHECKS=$((CHECKS + 1))
@@ -40,7 +45,8 @@ check_exit 64 "bench refuses an unknown argument" -- sh "$SRCDIR/tools/bench.sh"
 check_grep "unknown argument '--fast'" "$WORK/err" "bench names the argument"
 
 check_exit 0 "steady on 20 nights of 300 orders" -- sh "$SRCDIR/tools/steady.sh" -n 300 -d 20
-check_grep "^  night 20 (.* claims evaluated=[0-9][0-9]*\$" "$WORK/out" "steady: the last night"
+check_grep "^  night 20 (.*   log=[0-9][0-9]* MB  claims evaluated=[0-9][0-9]*\$" "$WORK/out" \
+    "steady: the last night, its log megabytes and its claims"
 check_grep "^first night of the same size on an empty database: " "$WORK/out" "steady: the first night"
 check_grep "^night 20 / first night = $num (target: at most 1)\$" "$WORK/out" "steady: the ratio"
 check_grep "^night 20 / the same night compacted = $num, without the history = $num\$" "$WORK/out" \
