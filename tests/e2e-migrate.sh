@@ -2,7 +2,7 @@
 # e2e-migrate.sh: a schema version 1 database (tests/data/schema-v1.sql,
 # made by the arbiter of that version: four nights and a carrier-correction
 # rerun, so it holds captures, a release, a refund and its reversal) is
-# upgraded on first open (to version 3 through 2). Every leg survives the
+# upgraded on first open (to version 4 through 2 and 3). Every leg survives the
 # move into ledger_txn's columns, every carrier event the packing into
 # orders.events, verify passes, and the upgraded database takes a rerun that
 # reverses postings written before the upgrade, then a new night.
@@ -16,7 +16,9 @@ sqlite3 "$db" "$legs" >"$WORK/legs-v1"
 
 check_exit 0 "verify upgrades the database" -- arb verify
 check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
-[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 3 ] || fail "schema version not 3"
+[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 4 ] || fail "schema version not 4"
+[ -n "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'adjustment_batch'")" ] ||
+    fail "the adjustments' index by batch is missing"
 [ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'event'")" ] ||
     fail "the event table is still there"
 # P1: shipped 2026-05-04 (day 20577) in batch 1, delivered 2026-05-05 in
@@ -60,7 +62,7 @@ check_exit 0 "a new night on the upgraded database" -- arb run --as-of 2026-05-2
     fail "an event packed by the upgrade is not a duplicate"
 check_exit 0 "verify after the new night" -- arb verify
 
-sqlite3 "$db" 'PRAGMA user_version = 4'
+sqlite3 "$db" 'PRAGMA user_version = 5'
 check_exit 65 "a newer schema is refused" -- arb verify
-check_grep 'schema version 4 is newer' "$WORK/err" "the newer schema is named"
+check_grep 'schema version 5 is newer' "$WORK/err" "the newer schema is named"
 finish
