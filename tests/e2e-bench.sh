@@ -45,7 +45,7 @@ check_exit 64 "bench refuses an unknown argument" -- sh "$SRCDIR/tools/bench.sh"
 check_grep "unknown argument '--fast'" "$WORK/err" "bench names the argument"
 
 check_exit 0 "steady on 20 nights of 300 orders" -- sh "$SRCDIR/tools/steady.sh" -n 300 -d 20
-check_grep "^  night 20 (.*   log=[0-9][0-9]* MB  claims evaluated=[0-9][0-9]*\$" "$WORK/out" \
+check_grep "^  night 20 (.*   log=[0-9][0-9]* MiB  claims evaluated=[0-9][0-9]*\$" "$WORK/out" \
     "steady: the last night, its log megabytes and its claims"
 check_grep "^first night of the same size on an empty database: " "$WORK/out" "steady: the first night"
 check_grep "^night 20 / first night = $num (target: at most 1)\$" "$WORK/out" "steady: the ratio"

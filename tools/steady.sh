@@ -8,7 +8,7 @@
 # empty and every night's events, claims and settlements come from the
 # nights before it), runs them one after another into one database and
 # prints the time, the phases and the claims evaluated of the first, the
-# middle and the last night, with the megabytes each wrote into the
+# middle and the last night, with the mebibytes each wrote into the
 # database's log (SQLite's WAL; the checkpoint copies them once more into
 # the database file). The disputes team adjudicates A in 1000 of
 # the claims left to manual review for good, 1 to 4 nights later (tools/gen
@@ -71,13 +71,15 @@ night() {
     claims=$(sed -n 's/.*phase claims: \([0-9]*\) refund, \([0-9]*\) rejected, \([0-9]*\) manual review, \([0-9]*\) pending.*/\1 \2 \3 \4/p' \
         "$scratch/log" | awk '{ print $1 + $2 + $3 + $4 }')
     # "checkpoint: N of M log pages copied ...": the night wrote M pages
-    # into the log (and the checkpoint as many again into the database)
-    pages=$(sed -n 's/.*checkpoint: [0-9]* of \([0-9]*\) log pages.*/\1/p' "$scratch/log")
+    # into the log (and the checkpoint as many again into the database);
+    # summed, should a run ever log more than one
+    pages=$(sed -n 's/.*checkpoint: [0-9]* of \([0-9]*\) log pages.*/\1/p' "$scratch/log" |
+        awk '{ n += $1 } END { if (NR) print n }')
     page_size=$("$SQLITE3" "$3" "PRAGMA page_size")
     awk -v s="$start" -v e="$end" -v r="$((rows - files))" -v p="$phases" -v c="${claims:-?}" \
         -v pages="${pages:-?}" -v ps="$page_size" 'BEGIN {
         log_mb = pages == "?" ? "?" : sprintf("%.0f", pages * ps / 1048576)
-        printf "%8d rows %7.2f s   %s  log=%s MB  claims evaluated=%s\n", r, e - s, p, log_mb, c }'
+        printf "%8d rows %7.2f s   %s  log=%s MiB  claims evaluated=%s\n", r, e - s, p, log_mb, c }'
 }
 
 "$GEN" --orders "$n" --days "$days" --history 0 --seed "$seed" \
