@@ -18,17 +18,20 @@ check_exit 0 "bench on 2,000 orders and 20,000" -- sh "$SRCDIR/tools/bench.sh" -
 out=$WORK/out
 cp "$out" "$WORK/bench.out"
 num='[0-9][0-9.]*'
-for label in '(a) libcsv parse only' '(b) sqlite3 .import --csv' '(c) arbiter run'; do
+# once_per_size PATTERN WHAT: two lines of the output match, N's and 10N's.
+once_per_size() {
     CHECKS=$((CHECKS + 1))
-    [ "$(grep -c "^  $label  *$num  *$num  *$num\$" "$WORK/bench.out")" = 2 ] ||
-        fail "bench: '$label' with seconds, rows/s and peak MB, once per size: $(cat "$WORK/bench.out")"
+    [ "$(grep -c -e "$1" "$WORK/bench.out")" = 2 ] ||
+        fail "bench: $2, once per size: $(cat "$WORK/bench.out")"
+}
+for label in '(a) libcsv parse only' '(b) sqlite3 .import --csv' '(c) arbiter run'; do
+    once_per_size "^  $label  *$num  *$num  *$num\$" "'$label' with seconds, rows/s and peak MB"
 done
 for phase in ingest claims orders verify commit workbook; do
     check_grep "^      phase $phase  *$num\$" "$WORK/bench.out" "bench: phase $phase timed"
 done
-CHECKS=$((CHECKS + 1))
-[ "$(grep -c "^      CPU seconds: $num in arbiter, $num in the kernel (file writes and reads)\$" \
-    "$WORK/bench.out")" = 2 ] || fail "bench: arbiter's and the kernel's CPU seconds, once per size"
+once_per_size "^      CPU seconds: $num in arbiter, $num in the kernel (file writes and reads)\$" \
+    "arbiter's and the kernel's CPU seconds"
 check_grep "^  c/a = $num   c/b = $num   (ingest+claims+orders)/a = $num\$" "$WORK/bench.out" \
     "bench: the ratios"
 check_grep "^N = 20000: " "$WORK/bench.out" "bench: the tenfold night"

@@ -63,10 +63,10 @@ timed() {
     status=0
     $TIME -f '%e %M %U %S' -o "$scratch/time.$label" "$@" >"$scratch/out.$label" \
         2>"$scratch/err.$label" || status=$?
-    secs=$(awk 'END { print $1 }' "$scratch/time.$label")
-    rss_mb=$(awk 'END { printf "%.1f", $2 / 1024 }' "$scratch/time.$label")
-    user_secs=$(awk 'END { print $3 }' "$scratch/time.$label")
-    sys_secs=$(awk 'END { print $4 }' "$scratch/time.$label")
+    # the figures are the file's last line (a failed CMD's status comes first)
+    read -r secs rss_mb user_secs sys_secs <<EOF
+$(awk 'END { printf "%s %.1f %s %s\n", $1, $2 / 1024, $3, $4 }' "$scratch/time.$label")
+EOF
     if [ $status -ne 0 ]; then
         echo "bench: $label failed (exit $(sed -n 's/.*non-zero status //p' "$scratch/time.$label")):" >&2
         tail -3 "$scratch/err.$label" >&2
