@@ -23,6 +23,15 @@ struct ledger_target {
     struct totals *totals;
 };
 
+/* A FROM clause of batches `b` and their postings `t`: the range of ids
+ * each batch wrote (db.c, schema version 5), which an unfinished batch
+ * leaves open at the end, less other batches' postings inside it. The
+ * batches are the outer loop (CROSS JOIN) and batch_id is no index term
+ * (+): else SQLite scans the whole ledger, or builds an index of it. */
+#define LEDGER_BATCH_POSTINGS                                                                     \
+    " batch b CROSS JOIN ledger_txn t ON t.id BETWEEN b.first_txn"                                \
+    " AND coalesce(b.last_txn, (SELECT max(id) FROM ledger_txn)) AND +t.batch_id = b.id"
+
 /* A SELECT of the ledger's movements per as-of date, currency, kind and
  * account, the rows ledger_day holds (totals.c), from one pass over
  * ledger_txn: a reversal counts under the kind and date of what it

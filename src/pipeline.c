@@ -86,10 +86,12 @@ bool inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs 
 
 static int insert_batch(struct batch *b)
 {
+    /* the batch's postings get ids from first_txn on (db.c, version 5) */
     sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch(as_of, revision, started_at,"
-                                     " seller_response_days, protection_days, auto_refund_days)"
+                                     " seller_response_days, protection_days, auto_refund_days,"
+                                     " first_txn)"
                                      " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-                                     " ?, ?, ?)");
+                                     " ?, ?, ?, coalesce((SELECT max(id) FROM ledger_txn), 0) + 1)");
     if (!s)
         return -1;
     db_bind_int(s, 1, b->as_of);
@@ -108,7 +110,8 @@ static int insert_batch(struct batch *b)
 static int finish_batch(struct batch *b)
 {
     sqlite3_stmt *s = db_stmt(b->db, "UPDATE batch SET finished_at ="
-                                     " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
+                                     " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+                                     " last_txn = (SELECT max(id) FROM ledger_txn) WHERE id = ?");
     if (!s)
         return -1;
     db_bind_int(s, 1, b->id);

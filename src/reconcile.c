@@ -3,6 +3,8 @@
  * currency and legs, written as "USD -1000 1000 0 0 0" in column order. */
 #include "reconcile.h"
 
+#include "ledger.h"
+
 #define POSTING_COLUMNS                                                                           \
     " t.id, t.kind, t.ref, t.order_id, b.as_of, t.currency, abs(t.escrow),"                        \
     " t.currency || ' ' || t.buyer_funds || ' ' || t.escrow || ' ' || t.seller_payable || ' '"     \
@@ -26,11 +28,11 @@ int reconcile_snapshot(struct db *db, day_t from)
     /* A posting lives in a batch of the same as-of date as the capture,
      * refund or release it posts (a rerun keeps an unchanged posting in the
      * replaced revision), so the postings in effect of the batches >= from
-     * are found through ledger_txn(batch_id), not by searching the whole
-     * ledger by reference. */
+     * are found through each batch's range of ids (LEDGER_BATCH_POSTINGS), not
+     * by searching the whole ledger by reference. */
     sqlite3_stmt *s = db_stmt(
         db, "INSERT INTO temp.old_posting(txn_id, kind, ref, order_id, as_of, currency, amount,"
-            " legs) SELECT" POSTING_COLUMNS " FROM batch b JOIN ledger_txn t ON t.batch_id = b.id"
+            " legs) SELECT" POSTING_COLUMNS " FROM" LEDGER_BATCH_POSTINGS
             " WHERE b.as_of >= ?1"
             " AND NOT EXISTS(SELECT 1 FROM ledger_txn r WHERE r.reverses = t.id)"
             " AND CASE t.kind"
@@ -51,7 +53,7 @@ int reconcile_snapshot(struct db *db, day_t from)
 static const char *const reconcile_sql[] = {
     /* the replayed batches' postings */
     "INSERT INTO temp.new_posting(txn_id, kind, ref, order_id, as_of, currency, amount, legs)"
-    " SELECT" POSTING_COLUMNS " FROM ledger_txn t JOIN batch b ON b.id = t.batch_id"
+    " SELECT" POSTING_COLUMNS " FROM" LEDGER_BATCH_POSTINGS
     " WHERE b.in_effect = 1"
     " AND b.as_of >= (SELECT as_of FROM batch WHERE id = ?1)"
     " AND t.kind IN ('capture', 'refund', 'release')",
@@ -82,6 +84,9 @@ static const char *const reconcile_sql[] = {
     " -t.escrow, -t.seller_payable, -t.fee_revenue, -t.refund_payable"
     " FROM temp.old_posting o JOIN ledger_txn t ON t.id = o.txn_id WHERE o.kept = 0"
     " ORDER BY o.txn_id",
+    /* the reversals are the rerun's last postings: its first batch's range
+     * grows over them (and over the later batches' postings between) */
+    "UPDATE batch SET last_txn = (SELECT max(id) FROM ledger_txn) WHERE id = ?1",
 };
 
 int reconcile_ledger(struct db *db, int64_t rerun_batch_id)

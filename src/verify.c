@@ -16,10 +16,11 @@ struct check {
 /* A posting's legs sum to zero: each account column is one leg. */
 #define LEG_SUM "(buyer_funds + escrow + seller_payable + fee_revenue + refund_payable)"
 
-/* A batch's postings have consecutive ids: one range of the rowid. */
-#define BATCH_TXNS                                                                                \
-    "id BETWEEN (SELECT min(id) FROM ledger_txn WHERE batch_id = ?1)"                             \
-    " AND (SELECT max(id) FROM ledger_txn WHERE batch_id = ?1) AND batch_id = ?1"
+/* Batch ?1's postings, as ledger_txn `t`: its range of the rowid
+ * (LEDGER_BATCH_POSTINGS). */
+#define BATCH_TXNS(t)                                                                             \
+    #t ".id BETWEEN (SELECT first_txn FROM batch WHERE id = ?1) AND coalesce((SELECT last_txn"    \
+    " FROM batch WHERE id = ?1), (SELECT max(id) FROM ledger_txn)) AND " #t ".batch_id = ?1"
 
 /* The whole database. */
 static const struct check all_checks[] = {
@@ -47,6 +48,12 @@ static const struct check all_checks[] = {
      " FROM per p LEFT JOIN orders o ON o.order_id = p.order_id"
      " WHERE p.refunded + p.released <>"
      "  CASE WHEN o.closed_batch IS NULL THEN 0 ELSE o.amount END"},
+    {"a posting lies outside its batch's range of ids",
+     "SELECT t.ref, 'transaction ' || t.id || ' of batch ' || t.batch_id || ' outside '"
+     "  || coalesce(b.first_txn, 'NULL') || '..' || coalesce(b.last_txn, 'NULL')"
+     " FROM ledger_txn t LEFT JOIN batch b ON b.id = t.batch_id"
+     " WHERE b.first_txn IS NULL OR b.last_txn IS NULL"
+     "  OR t.id NOT BETWEEN b.first_txn AND b.last_txn"},
     {"more than one refund in effect",
      "SELECT order_id, count(*) || ' refunds' FROM refund WHERE status <> 'cancelled'"
      " GROUP BY order_id HAVING count(*) > 1"},
@@ -88,7 +95,7 @@ static const struct check all_checks[] = {
 static const struct check batch_checks[] = {
     {"transaction legs do not sum to zero",
      "SELECT ref, 'transaction ' || id || ' ' || currency || ' sums to ' || " LEG_SUM
-     " FROM ledger_txn WHERE " BATCH_TXNS " AND " LEG_SUM " <> 0"},
+     " FROM ledger_txn WHERE " BATCH_TXNS(ledger_txn) " AND " LEG_SUM " <> 0"},
     {"an order settled by the batch is not closed in full",
      "WITH moves AS (SELECT order_id, amount AS refunded, 0 AS released FROM refund"
      "  WHERE batch_id = ?1 UNION ALL SELECT order_id, 0, gross FROM release WHERE batch_id = ?1),"
@@ -134,11 +141,9 @@ long verify_all(struct db *db, FILE *out)
  * effective, n). */
 static const char batch_money_sql[] =
     "SELECT kind, currency, CASE WHEN kind = 'capture' THEN escrow ELSE -escrow END, 0, 1"
-    " FROM ledger_txn WHERE " BATCH_TXNS
+    " FROM ledger_txn WHERE " BATCH_TXNS(ledger_txn)
     " UNION ALL SELECT 'capture', o.currency, 0, o.amount, -1 FROM ledger_txn t"
-    " JOIN orders o ON o.order_id = t.order_id WHERE t.kind = 'capture' AND t.id BETWEEN"
-    "  (SELECT min(id) FROM ledger_txn WHERE batch_id = ?1)"
-    "  AND (SELECT max(id) FROM ledger_txn WHERE batch_id = ?1) AND t.batch_id = ?1"
+    " JOIN orders o ON o.order_id = t.order_id WHERE t.kind = 'capture' AND " BATCH_TXNS(t)
     " UNION ALL SELECT 'refund', currency, 0, amount, -1 FROM refund WHERE batch_id = ?1"
     " UNION ALL SELECT 'release', currency, 0, gross, -1 FROM release WHERE batch_id = ?1";
 

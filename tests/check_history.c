@@ -1,13 +1,15 @@
-/* check_history.c: what the latest batch's workbook reads does not grow
- * with the history (issue 7: "the database's growth must not slow nights
- * down"). It takes its open escrow from the open_book summary and reads
- * no order, and finds its own claims, refunds, releases, rejects and
- * adjustments by its batch id, not among those of the batches before it;
- * the workbook of an older batch rebuilds its escrow from the orders and
- * lists its own. Measured in SQLite's page-cache misses of a connection
- * opened cold, against a database whose history fills most of its pages.
- * (The claims work list of decide.c is checked by the benchmark only:
- * tools/steady.sh.) */
+/* check_history.c: what the latest batch's workbook, its invariant
+ * checks and a rerun's snapshot of its postings read does not grow with
+ * the history (issue 7: "the database's growth must not slow nights
+ * down"). The workbook takes its open escrow from the open_book summary
+ * and reads no order, and finds its own claims, refunds, releases, rejects
+ * and adjustments by its batch id, not among those of the batches before
+ * it; the workbook of an older batch rebuilds its escrow from the orders
+ * and lists its own. The checks and the snapshot find the batch's
+ * postings by its range of ledger ids. Measured in SQLite's page-cache
+ * misses of a connection opened cold, against a database whose history
+ * fills most of its pages. (The claims work list of decide.c is checked
+ * by the benchmark only: tools/steady.sh.) */
 #include <check.h>
 
 #include "testutil.h"
@@ -15,6 +17,8 @@
 #include <stdio.h>
 
 #include "db.h"
+#include "reconcile.h"
+#include "verify.h"
 #include "workbook.h"
 
 #define CLOSED_ORDERS 100000
@@ -61,6 +65,8 @@ static void make_history(void)
         "  %1$d - 1, %1$d - 1, %1$d + 2, %1$d + 9, 'R1' FROM claim;"
         "INSERT INTO ledger_txn(batch_id, kind, ref, order_id, currency, buyer_funds, escrow)"
         " SELECT batch_id, 'capture', order_id, order_id, 'USD', -1000, 1000 FROM orders;"
+        "UPDATE batch SET first_txn = (SELECT min(id) FROM ledger_txn WHERE batch_id = batch.id),"
+        " last_txn = (SELECT max(id) FROM ledger_txn WHERE batch_id = batch.id);"
         "INSERT INTO reject(batch_id, file_no, row, reason, raw)"
         " SELECT 1, 1, i, 'unknown order', order_id FROM closed WHERE i %% 10 = 0;"
         "INSERT INTO adjustment(batch_id, action, kind, id, order_id, amount, currency, as_of)"
@@ -79,17 +85,31 @@ static void make_history(void)
     db_close(db);
 }
 
-/* The pages the workbook of batch_id read from the database file, on a
+enum reader { WORKBOOK, VERIFY_BATCH, RERUN_SNAPSHOT };
+
+/* The pages that `what` read for batch_id from the database file, on a
  * connection opened for it (an empty cache). */
-static int workbook_cache_misses(int64_t batch_id)
+static int cache_misses(enum reader what, int64_t batch_id)
 {
     char err[256], path[160];
     struct db *db;
     ck_assert_int_eq(db_open(db_path, false, &db, err, sizeof err), 0);
     int misses, highwater;
     sqlite3_db_status(db_handle(db), SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 1);
-    snprintf(path, sizeof path, "%s/batch-%lld.xlsx", base_dir, (long long)batch_id);
-    ck_assert_msg(workbook_write(db, batch_id, path, err, sizeof err) == 0, "%s", err);
+    switch (what) {
+    case WORKBOOK:
+        snprintf(path, sizeof path, "%s/batch-%lld.xlsx", base_dir, (long long)batch_id);
+        ck_assert_msg(workbook_write(db, batch_id, path, err, sizeof err) == 0, "%s", err);
+        break;
+    case VERIFY_BATCH: /* batch 1's postings are its captures only: problems, not errors */
+        ck_assert_int_ge(verify_batch(db, batch_id, NULL), 0);
+        break;
+    case RERUN_SNAPSHOT: /* a rerun from the batch's night */
+        ck_assert_int_eq(db_exec(db, "BEGIN"), SQLITE_OK);
+        ck_assert_int_eq(reconcile_snapshot(db, AS_OF - 2 + (day_t)batch_id), 0);
+        ck_assert_int_eq(db_exec(db, "ROLLBACK"), SQLITE_OK);
+        break;
+    }
     sqlite3_db_status(db_handle(db), SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 0);
     db_close(db);
     return misses;
@@ -105,14 +125,35 @@ static int database_pages(void)
     return pages;
 }
 
-START_TEST(latest_workbook_reads_no_history)
+/* The older batch (whose rows fill most of the pages) reads more than a
+ * share of the database, so the measure can see the history; the latest
+ * batch reads under a tenth of it. */
+static void check_reads(enum reader what, int older_share)
 {
     make_history();
     int pages = database_pages();
-    int older = workbook_cache_misses(1), latest = workbook_cache_misses(2);
-    /* the measure can see the history: the older batch reads its own */
-    ck_assert_msg(older > pages / 2, "older batch: %d misses of %d pages", older, pages);
+    int older = cache_misses(what, 1), latest = cache_misses(what, 2);
+    ck_assert_msg(older * older_share > pages, "older batch: %d misses of %d pages", older,
+                  pages);
     ck_assert_msg(latest * 10 < pages, "latest batch: %d misses of %d pages", latest, pages);
+}
+
+START_TEST(latest_workbook_reads_no_history)
+{
+    check_reads(WORKBOOK, 2);
+}
+END_TEST
+
+/* The batch's postings by its range of ledger ids (db.c, version 5). */
+START_TEST(latest_checks_read_no_history)
+{
+    check_reads(VERIFY_BATCH, 5);
+}
+END_TEST
+
+START_TEST(latest_rerun_snapshot_reads_no_history)
+{
+    check_reads(RERUN_SNAPSHOT, 5);
 }
 END_TEST
 
@@ -122,6 +163,8 @@ static Suite *history_suite(void)
     TCase *t = tcase_create("reads of a night");
     tcase_set_timeout(t, 60);
     tcase_add_test(t, latest_workbook_reads_no_history);
+    tcase_add_test(t, latest_checks_read_no_history);
+    tcase_add_test(t, latest_rerun_snapshot_reads_no_history);
     suite_add_tcase(s, t);
     return s;
 }

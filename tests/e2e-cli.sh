@@ -108,6 +108,15 @@ check_grep '^BROKEN ledger_day differs from the ledger: USD capture escrow: day 
     "stale ledger_day named"
 check_grep '^BROKEN open_book differs from the open orders: ' "$WORK/out" "stale open_book named"
 
+# A batch's postings are found by its range of ledger ids: one outside it
+# would be missed by the batch's own checks and a rerun's snapshot.
+cp "$WORK/arbiter.db" "$WORK/broken.db"
+sqlite3 "$WORK/broken.db" "UPDATE batch SET last_txn = last_txn - 1"
+check_exit 1 "verify finds a posting outside its batch's range" -- \
+    "$ARBITER" verify --db "$WORK/broken.db"
+check_grep "^BROKEN a posting lies outside its batch's range of ids: .*: transaction [0-9]* of batch 1 outside 1\.\.[0-9]*$" \
+    "$WORK/out" "the posting outside the range named"
+
 # A second process while a batch holds the lock: exit 75 at once, naming it.
 mkdir -p "$WORK/in/2026-03-11"
 cp "$night/tracking.csv" "$night/claims.csv" "$WORK/in/2026-03-11/"

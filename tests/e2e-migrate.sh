@@ -2,7 +2,7 @@
 # e2e-migrate.sh: a schema version 1 database (tests/data/schema-v1.sql,
 # made by the arbiter of that version: four nights and a carrier-correction
 # rerun, so it holds captures, a release, a refund and its reversal) is
-# upgraded on first open (to version 4 through 2 and 3). Every leg survives the
+# upgraded on first open (to version 5 through 2, 3 and 4). Every leg survives the
 # move into ledger_txn's columns, every carrier event the packing into
 # orders.events, verify passes, and the upgraded database takes a rerun that
 # reverses postings written before the upgrade, then a new night.
@@ -16,7 +16,7 @@ sqlite3 "$db" "$legs" >"$WORK/legs-v1"
 
 check_exit 0 "verify upgrades the database" -- arb verify
 check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
-[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 4 ] || fail "schema version not 4"
+[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 5 ] || fail "schema version not 5"
 [ -n "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'adjustment_batch'")" ] ||
     fail "the adjustments' index by batch is missing"
 [ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'event'")" ] ||
@@ -32,6 +32,17 @@ check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
 [ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'ledger_txn_ref'")" ] ||
     fail "the ledger's index by reference is still there"
 sqlite3 "$db" "$legs" | check_file "$WORK/legs-v1" "every leg kept by the upgrade"
+[ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'ledger_txn_batch'")" ] ||
+    fail "the ledger's index by batch is still there"
+# each batch's range of ledger ids, from its postings (none: no range)
+sqlite3 "$db" "SELECT b.id, coalesce(b.first_txn, '-'), coalesce(b.last_txn, '-'),
+    (SELECT count(*) FROM ledger_txn t WHERE t.batch_id = b.id) FROM batch b ORDER BY b.id" |
+    tr '|' ' ' >"$WORK/ranges"
+sqlite3 "$db" "SELECT b.id, coalesce(min(t.id), '-'), coalesce(max(t.id), '-'), count(t.id)
+    FROM batch b LEFT JOIN ledger_txn t ON t.batch_id = b.id GROUP BY b.id ORDER BY b.id" |
+    tr '|' ' ' | check_file "$WORK/ranges" "each batch's range of postings"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM batch WHERE first_txn IS NOT NULL")" -ge 4 ] ||
+    fail "fewer than 4 batches with postings"
 check_exit 0 "status after the upgrade" -- arb status
 check_grep '^escrow currency=USD open_orders=2 amount=150.00$' "$WORK/out" "escrow held unchanged"
 
@@ -62,7 +73,7 @@ check_exit 0 "a new night on the upgraded database" -- arb run --as-of 2026-05-2
     fail "an event packed by the upgrade is not a duplicate"
 check_exit 0 "verify after the new night" -- arb verify
 
-sqlite3 "$db" 'PRAGMA user_version = 5'
+sqlite3 "$db" 'PRAGMA user_version = 6'
 check_exit 65 "a newer schema is refused" -- arb verify
-check_grep 'schema version 5 is newer' "$WORK/err" "the newer schema is named"
+check_grep 'schema version 6 is newer' "$WORK/err" "the newer schema is named"
 finish
