@@ -111,33 +111,41 @@ check_exit 0 "verify after the disk filled" -- arb verify
 [ ! -d "$WORK/reports/2026-03-11" ] || fail "disk full: reports written for an uncommitted batch"
 check_exit 0 "the night runs once there is room" -- arb run --as-of 2026-03-11 --in "$big"
 
-# A batch that would break an invariant is refused (70) and leaves the
-# database as it was: triggers planted in a copy skim a fee leg, or keep a
-# settled order open.
+# A batch that would break an invariant is refused (70), names it, and
+# leaves the database as it was: each trigger planted in a copy breaks one
+# thing. S-1 is released, S-2 (lost) refunded.
 night=$WORK/settle
 mkdir -p "$night"
-printf '%s\nS-1,B1,S1,2026-02-01,10.00,USD,paypal,5\n' "$OH" >"$night/orders.csv"
-printf 'order_id,event_at,status\nS-1,2026-02-02,delivered\n' >"$night/tracking.csv"
+printf '%s\nS-1,B1,S1,2026-02-01,10.00,USD,paypal,5\nS-2,B2,S1,2026-02-01,20.00,USD,paypal,5\n' \
+    "$OH" >"$night/orders.csv"
+printf 'order_id,event_at,status\nS-1,2026-02-02,delivered\nS-2,2026-02-03,lost\n' \
+    >"$night/tracking.csv"
 cp "$dir/claims.csv" "$night/"
-for trigger in \
-    "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.fee_revenue <> 0 BEGIN
-     UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
-    "CREATE TRIGGER keep_open AFTER UPDATE OF closed_batch ON orders WHEN NEW.closed_batch IS NOT NULL
-     BEGIN UPDATE orders SET closed_batch = NULL WHERE order_id = NEW.order_id; END" \
-    "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'release' BEGIN
-     UPDATE ledger_txn SET escrow = escrow + 1, seller_payable = seller_payable - 1
-     WHERE id = NEW.id; END"; do
+# refused TRIGGER PATTERN: the night on a tampered copy is refused, naming PATTERN.
+refused() {
     cp "$WORK/arbiter.db" "$WORK/tampered.db"
-    sqlite3 "$WORK/tampered.db" "$trigger"
+    sqlite3 "$WORK/tampered.db" "$1"
     before=$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)
     check_exit 70 "a batch breaking an invariant is refused" -- "$ARBITER" run --as-of 2026-03-12 \
         --in "$night" --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
-    check_grep '^BROKEN ' "$WORK/err" "the broken invariant is named"
+    check_grep "$2" "$WORK/err" "the broken invariant is named"
     [ "$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)" = "$before" ] || fail "refused batch changed the database"
-done
+}
+refused "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.fee_revenue <> 0 BEGIN
+    UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
+    '^BROKEN transaction legs do not sum to zero: S-1: transaction [0-9]* USD sums to 1$'
+refused "CREATE TRIGGER keep_open AFTER UPDATE OF closed_batch ON orders
+    WHEN NEW.closed_batch IS NOT NULL AND NEW.order_id = 'S-1'
+    BEGIN UPDATE orders SET closed_batch = NULL WHERE order_id = NEW.order_id; END" \
+    '^BROKEN an order settled by the batch is not closed in full: S-1: amount 1000, refunded 0, released 1000, closed by batch -$'
+refused "CREATE TRIGGER short_refund AFTER INSERT ON refund BEGIN
+    UPDATE refund SET amount = amount - 1 WHERE rowid = NEW.rowid; END" \
+    '^BROKEN an order settled by the batch is not closed in full: S-2: amount 2000, refunded 1999, released 0, closed by batch [0-9]*$'
 # the last one balances its legs but posts less than the release row says
-check_grep "^BROKEN ledger postings differ from the batch's captures, refunds and releases: release USD: in effect 1000, posted 999, 0 more postings than rows$" \
-    "$WORK/err" "a posting that differs from its release is named"
+refused "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'release' BEGIN
+    UPDATE ledger_txn SET escrow = escrow + 1, seller_payable = seller_payable - 1
+    WHERE id = NEW.id; END" \
+    "^BROKEN ledger postings differ from the batch's captures, refunds and releases: release USD: in effect 1000, posted 999, 0 more postings than rows$"
 
 mkdir -p "$WORK/folder.db"
 check_exit 73 "database path is a folder" -- "$ARBITER" run --as-of $d --in "$dir" --db "$WORK/folder.db" --reports "$WORK/r2"
