@@ -283,11 +283,19 @@ static int decide_claims(struct batch *b, const struct rules_params *params)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Fills temp.candidate with the open orders rules 17-19 could act on as of
- * D: a superset the rules engine then decides on (the conditions below
- * are necessary ones of rules 17, 18 and 19), read through the partial
- * indexes of db.c so that a night does not read every open order. */
-static int find_candidates(struct batch *b, const struct rules_params *params)
+/* The claim check of the orders scan: whether an undecided claim waits. */
+#define UNDECIDED_CLAIM                                                                           \
+    "EXISTS(SELECT 1 FROM claim c WHERE c.order_id = o.order_id AND c.decided_batch IS NULL)"
+
+/* The open orders rules 17-19 could act on as of D, in key order, as
+ * (ORDER_COLUMNS, UNDECIDED_CLAIM): a superset the rules engine then
+ * decides on (the conditions below are necessary ones of rules 17, 18 and
+ * 19). Read through the partial indexes of db.c into temp.candidate, so
+ * that a night does not read every open order; on a night larger than the
+ * database, whose indexes are dropped (pipeline.c), in one pass over the
+ * orders. The statement is the cache's (db_stmt), ready to step; NULL on
+ * a database error. */
+static sqlite3_stmt *candidates_scan(struct batch *b, const struct rules_params *params)
 {
     static const char *const fills[] = {
         "INSERT OR IGNORE INTO temp.candidate SELECT order_id FROM orders"
@@ -299,49 +307,44 @@ static int find_candidates(struct batch *b, const struct rules_params *params)
     };
     const int64_t bounds[] = {(int64_t)b->as_of - params->protection_days, 0,
                               (int64_t)b->as_of - params->auto_refund_days};
+    if (b->rule_indexes_dropped) {
+        sqlite3_stmt *s = db_stmt(
+            b->db, "SELECT " ORDER_COLUMNS ", " UNDECIDED_CLAIM " FROM orders o"
+                   " WHERE closed_batch IS NULL AND ((delivered_on IS NOT NULL AND delivered_on < ?1)"
+                   " OR (delivered_on IS NULL AND lost = 1)"
+                   " OR (delivered_on IS NULL AND ?3 AND promised_by < ?2))"
+                   " ORDER BY o.order_id");
+        if (s) {
+            db_bind_int(s, 1, bounds[0]);
+            db_bind_int(s, 2, bounds[2]);
+            db_bind_int(s, 3, params->auto_refund_days > 0);
+        }
+        return s;
+    }
     if (db_exec(b->db, "CREATE TEMP TABLE IF NOT EXISTS candidate(order_id TEXT PRIMARY KEY)"
                        " WITHOUT ROWID") != SQLITE_OK ||
         db_exec(b->db, "DELETE FROM temp.candidate") != SQLITE_OK)
-        return -1;
-    if (b->rule_indexes_dropped) {
-        /* a night larger than the database (pipeline.c): one pass over
-         * the orders, in key order, instead of three over indexes */
-        sqlite3_stmt *s = db_stmt(
-            b->db, "INSERT INTO temp.candidate SELECT order_id FROM orders"
-                   " WHERE closed_batch IS NULL AND ((delivered_on IS NOT NULL AND delivered_on < ?1)"
-                   " OR (delivered_on IS NULL AND lost = 1)"
-                   " OR (delivered_on IS NULL AND ?3 AND promised_by < ?2))");
-        if (!s)
-            return -1;
-        db_bind_int(s, 1, bounds[0]);
-        db_bind_int(s, 2, bounds[2]);
-        db_bind_int(s, 3, params->auto_refund_days > 0);
-        return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
-    }
+        return NULL;
     for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++) {
         if (i == 2 && params->auto_refund_days <= 0)
             continue;
         sqlite3_stmt *s = db_stmt(b->db, fills[i]);
         if (!s)
-            return -1;
+            return NULL;
         db_bind_int(s, 1, bounds[i]);
         if (db_exec_stmt(s) != SQLITE_DONE)
-            return -1;
+            return NULL;
     }
-    return 0;
+    return db_stmt(b->db, "SELECT " ORDER_COLUMNS ", " UNDECIDED_CLAIM
+                          " FROM temp.candidate k JOIN orders o ON o.order_id = k.order_id"
+                          " ORDER BY k.order_id");
 }
 
 /* Rules 16-19 over the candidate open orders. The scan only inserts into
  * other tables; the orders it settles are closed in one statement after. */
 static int decide_orders(struct batch *b, const struct rules_params *params)
 {
-    if (find_candidates(b, params))
-        return -1;
-    sqlite3_stmt *scan = db_stmt(
-        b->db, "SELECT " ORDER_COLUMNS ", EXISTS(SELECT 1 FROM claim c"
-               " WHERE c.order_id = o.order_id AND c.decided_batch IS NULL)"
-               " FROM temp.candidate k JOIN orders o ON o.order_id = k.order_id"
-               " ORDER BY k.order_id");
+    sqlite3_stmt *scan = candidates_scan(b, params);
     if (!scan)
         return -1;
     long released = 0, refunded = 0;
