@@ -217,13 +217,15 @@ static const char migrate_v3_to_v4[] =
  * orders (0.7 s of its 12). A batch's range can hold other batches'
  * postings (a rerun's later nights sit inside its first batch's range),
  * so readers also test batch_id; verify checks every posting lies inside
- * its batch's range. */
+ * its batch's range. A batch without postings has an empty range (a
+ * migrated one: 1..0). */
 static const char migrate_v4_to_v5[] =
     "ALTER TABLE batch ADD COLUMN first_txn INTEGER;"
     "ALTER TABLE batch ADD COLUMN last_txn INTEGER;"
-    "UPDATE batch SET first_txn = (SELECT min(id) FROM ledger_txn WHERE batch_id = batch.id),"
-    " last_txn = (SELECT max(id) FROM ledger_txn WHERE batch_id = batch.id);"
-    "DROP INDEX ledger_txn_batch;";
+    "UPDATE batch SET"
+    " first_txn = coalesce((SELECT min(id) FROM ledger_txn WHERE batch_id = batch.id), 1),"
+    " last_txn = coalesce((SELECT max(id) FROM ledger_txn WHERE batch_id = batch.id), 0);"
+    "DROP INDEX IF EXISTS ledger_txn_batch;";
 
 /* The steps from version i to i + 1, i = 0 .. DB_SCHEMA_VERSION - 1. */
 static const char *const migrations[DB_SCHEMA_VERSION] = {

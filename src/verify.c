@@ -97,11 +97,11 @@ static const struct check all_checks[] = {
 
 /* What one batch changed, reached through its range of ledger ids and
  * the (batch_id, ...) keys of refund and release (here and in
- * check_batch_money). The escrow balance needs no check of its own: postings that equal the captures, refunds and
- * releases (per kind and currency, no other kind), and settled orders
- * refunded + released in full, move escrow by exactly the orders opened
- * less the orders closed; by induction over the batches, escrow equals
- * the open orders. */
+ * check_batch_money). The escrow balance needs no check of its own:
+ * postings that equal the captures, refunds and releases (per kind and
+ * currency, no other kind), and settled orders refunded + released in
+ * full, move escrow by exactly the orders opened less the orders closed;
+ * by induction over the batches, escrow equals the open orders. */
 static const struct check batch_checks[] = {
     /* The batch releases an order at most once (release's key), so its
      * releases are walked in key order, each with what the batch refunded
@@ -152,15 +152,17 @@ long verify_all(struct db *db, FILE *out)
 
 /* The batch's money, one row per posting (posted, +1) and per capture,
  * refund or release in effect (effective, -1), as (kind, currency, posted,
- * effective, n, the sum of a posting's legs, its reference and id). */
+ * effective, n, whether a posting's legs do not sum to zero, its
+ * reference, id and sum of legs). */
 static const char batch_money_sql[] =
     "SELECT kind, currency, CASE WHEN kind = 'capture' THEN escrow ELSE -escrow END, 0, 1,"
-    " " LEG_SUM ", ref, id FROM ledger_txn WHERE " BATCH_TXNS(ledger_txn)
-    " UNION ALL SELECT 'capture', o.currency, 0, o.amount, -1, 0, NULL, NULL FROM ledger_txn t"
-    " JOIN orders o ON o.order_id = t.order_id WHERE t.kind = 'capture' AND " BATCH_TXNS(t)
-    " UNION ALL SELECT 'refund', currency, 0, amount, -1, 0, NULL, NULL FROM refund"
+    " " LEG_SUM " <> 0, ref, id, " LEG_SUM " FROM ledger_txn WHERE " BATCH_TXNS(ledger_txn)
+    " UNION ALL SELECT 'capture', o.currency, 0, o.amount, -1, 0, NULL, NULL, NULL"
+    " FROM ledger_txn t JOIN orders o ON o.order_id = t.order_id"
+    " WHERE t.kind = 'capture' AND " BATCH_TXNS(t)
+    " UNION ALL SELECT 'refund', currency, 0, amount, -1, 0, NULL, NULL, NULL FROM refund"
     "  WHERE batch_id = ?1"
-    " UNION ALL SELECT 'release', currency, 0, gross, -1, 0, NULL, NULL FROM release"
+    " UNION ALL SELECT 'release', currency, 0, gross, -1, 0, NULL, NULL, NULL FROM release"
     "  WHERE batch_id = ?1";
 
 static const char *const money_kinds[] = {"capture", "refund", "release"};
@@ -209,15 +211,14 @@ static long check_batch_money(struct db *db, int64_t batch_id, FILE *out)
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(s, 0),
                    *currency = (const char *)sqlite3_column_text(s, 1);
-        const char *ref = (const char *)sqlite3_column_text(s, 6);
-        int64_t legs = sqlite3_column_int64(s, 5);
-        if (legs != 0) {
+        if (sqlite3_column_int(s, 5)) { /* compared in SQL: a tampered leg may be a fraction */
+            const char *ref = (const char *)sqlite3_column_text(s, 6),
+                       *legs = (const char *)sqlite3_column_text(s, 8);
             problems++;
             if (out)
-                fprintf(out, "BROKEN %s: %s: transaction %lld %s sums to %lld\n", legs_unbalanced,
-                        ref ? ref : "NULL",
-                        (long long)sqlite3_column_int64(s, 7), currency ? currency : "NULL",
-                        (long long)legs);
+                fprintf(out, "BROKEN %s: %s: transaction %lld %s sums to %s\n", legs_unbalanced,
+                        ref ? ref : "NULL", (long long)sqlite3_column_int64(s, 7),
+                        currency ? currency : "NULL", legs ? legs : "NULL");
         }
         long slot = money_slot(kind ? kind : "", currency ? currency : "");
         if (slot < 0) {

@@ -134,6 +134,9 @@ refused() {
 refused "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.fee_revenue <> 0 BEGIN
     UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
     '^BROKEN transaction legs do not sum to zero: S-1: transaction [0-9]* USD sums to 1$'
+refused "CREATE TRIGGER half_cent AFTER INSERT ON ledger_txn WHEN NEW.fee_revenue <> 0 BEGIN
+    UPDATE ledger_txn SET fee_revenue = fee_revenue + 0.5 WHERE id = NEW.id; END" \
+    '^BROKEN transaction legs do not sum to zero: S-1: transaction [0-9]* USD sums to 0.5$'
 refused "CREATE TRIGGER keep_open AFTER UPDATE OF closed_batch ON orders
     WHEN NEW.closed_batch IS NOT NULL AND NEW.order_id = 'S-1'
     BEGIN UPDATE orders SET closed_batch = NULL WHERE order_id = NEW.order_id; END" \

@@ -34,13 +34,14 @@ check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
 sqlite3 "$db" "$legs" | check_file "$WORK/legs-v1" "every leg kept by the upgrade"
 [ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'ledger_txn_batch'")" ] ||
     fail "the ledger's index by batch is still there"
-# each batch's range of ledger ids, from its postings (none: no range)
-sqlite3 "$db" "SELECT b.id, coalesce(b.first_txn, '-'), coalesce(b.last_txn, '-'),
+# each batch's range of ledger ids, from its postings (none: the empty 1..0)
+sqlite3 "$db" "SELECT b.id, b.first_txn, b.last_txn,
     (SELECT count(*) FROM ledger_txn t WHERE t.batch_id = b.id) FROM batch b ORDER BY b.id" |
     tr '|' ' ' >"$WORK/ranges"
-sqlite3 "$db" "SELECT b.id, coalesce(min(t.id), '-'), coalesce(max(t.id), '-'), count(t.id)
+sqlite3 "$db" "SELECT b.id, coalesce(min(t.id), 1), coalesce(max(t.id), 0), count(t.id)
     FROM batch b LEFT JOIN ledger_txn t ON t.batch_id = b.id GROUP BY b.id ORDER BY b.id" |
     tr '|' ' ' | check_file "$WORK/ranges" "each batch's range of postings"
+grep -q ' 1 0 0$' "$WORK/ranges" || fail "fixture: no batch without postings"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM batch WHERE first_txn IS NOT NULL")" -ge 4 ] ||
     fail "fewer than 4 batches with postings"
 check_exit 0 "status after the upgrade" -- arb status
