@@ -30,6 +30,8 @@ done
 for phase in ingest claims orders verify commit workbook; do
     check_grep "^      phase $phase  *$num\$" "$WORK/bench.out" "bench: phase $phase timed"
 done
+once_per_size "^      beside the workbook, on the second core: checkpoint $num s, CSVs $num s\$" \
+    "the second thread's checkpoint and CSVs timed"
 once_per_size "^      CPU seconds: $num in arbiter, $num in the kernel (file writes and reads)\$" \
     "arbiter's and the kernel's CPU seconds"
 check_grep "^  c/a = $num   c/b = $num   (ingest+claims+orders)/a = $num\$" "$WORK/bench.out" \

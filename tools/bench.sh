@@ -11,7 +11,8 @@
 #       the floor of any CSV ingestion;
 #   (b) sqlite3 .import --csv of the three files into an empty WAL database:
 #       what a user gets with no validation at all;
-#   (c) src/arbiter run, end to end, with the phase times it logs.
+#   (c) src/arbiter run, end to end, with the phase times it logs (and
+#       the checkpoint and CSVs of the second thread, beside the workbook).
 # It prints rows per second, seconds per phase, peak RSS and CPU seconds
 # (GNU time; the kernel's apart) and the ratios c/a, c/b and
 # (ingest+claims+orders)/a, then the same for 10×N and how the whole run,
@@ -125,6 +126,12 @@ bench_size() {
         >"$scratch/phases.$size"
     awk -v total="$c_secs" '{ printf "      phase %-16s %9.2f\n", $1, $2; sum += $2 }
         END { printf "      %-22s %9.2f\n", "outside the phases", total - sum }' "$scratch/phases.$size"
+    # the second thread's work, within the workbook phase: "checkpoint: ...
+    # (0.473 s)" and "csv: written to DIR beside the workbook (0.495 s)"
+    sed -n 's/.* info: checkpoint: .*(\([0-9.]*\) s)$/checkpoint \1/p
+        s/.* info: csv: .*(\([0-9.]*\) s)$/CSVs \1/p' "$scratch/err.arbiter" |
+        awk '{ printf "%s%s %.2f s", (NR > 1 ? ", " : "      beside the workbook, on the second core: "), $1, $2 }
+            END { if (NR) printf "\n" }'
     # two threads at times: the CPU seconds may exceed the elapsed ones
     echo "      CPU seconds: $c_user in arbiter, $c_sys in the kernel (file writes and reads)"
     awk -v a="$a_secs" -v b="$b_secs" -v c="$c_secs" '
