@@ -218,8 +218,23 @@ static const char migrate_v3_to_v4[] =
  * postings (a rerun's later nights sit inside its first batch's range),
  * so readers also test batch_id; verify checks every posting lies inside
  * its batch's range. A batch without postings has an empty range (a
- * migrated one: 1..0). */
+ * migrated one: 1..0). It also makes release a table without rowid. */
 static const char migrate_v4_to_v5[] =
+    /* and a release is one row of a table keyed by (batch, order): the
+     * rowid table kept that key as an index beside it, a third B-tree
+     * written for every release */
+    "CREATE TABLE release_v5("
+    " order_id TEXT NOT NULL, batch_id INTEGER NOT NULL, seller_id TEXT NOT NULL,"
+    " gross INTEGER NOT NULL, fee INTEGER NOT NULL, net INTEGER NOT NULL,"
+    " currency TEXT NOT NULL, released_on INTEGER NOT NULL, rule TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'released',"
+    " PRIMARY KEY(batch_id, order_id)) WITHOUT ROWID;"
+    "INSERT INTO release_v5(order_id, batch_id, seller_id, gross, fee, net, currency,"
+    " released_on, rule, status) SELECT order_id, batch_id, seller_id, gross, fee, net,"
+    " currency, released_on, rule, status FROM release;"
+    "DROP TABLE release;"
+    "ALTER TABLE release_v5 RENAME TO release;"
+    "CREATE UNIQUE INDEX release_in_effect ON release(order_id) WHERE status <> 'cancelled';"
     "ALTER TABLE batch ADD COLUMN first_txn INTEGER;"
     "ALTER TABLE batch ADD COLUMN last_txn INTEGER;"
     "UPDATE batch SET"

@@ -12,6 +12,9 @@ db=$WORK/arbiter.db
 sqlite3 "$db" <"$SRCDIR/tests/data/schema-v1.sql" || fail "cannot load the version 1 dump"
 legs="SELECT txn_id, account, currency, amount FROM ledger_leg WHERE amount <> 0 ORDER BY 1, 2"
 sqlite3 "$db" "$legs" >"$WORK/legs-v1"
+releases="SELECT * FROM release ORDER BY batch_id, order_id"
+sqlite3 "$db" "$releases" >"$WORK/releases-v1"
+[ -s "$WORK/releases-v1" ] || fail "fixture: no release"
 [ "$(wc -l <"$WORK/legs-v1")" -eq 18 ] || fail "fixture: $(wc -l <"$WORK/legs-v1") legs, want 18"
 
 check_exit 0 "verify upgrades the database" -- arb verify
@@ -34,6 +37,11 @@ check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
 sqlite3 "$db" "$legs" | check_file "$WORK/legs-v1" "every leg kept by the upgrade"
 [ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'ledger_txn_batch'")" ] ||
     fail "the ledger's index by batch is still there"
+sqlite3 "$db" "$releases" | check_file "$WORK/releases-v1" "every release kept by the upgrade"
+sqlite3 "$db" "SELECT sql FROM sqlite_schema WHERE name = 'release'" | grep -q 'WITHOUT ROWID' ||
+    fail "release is not a table without rowid"
+[ -n "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'release_in_effect'")" ] ||
+    fail "the index of the releases in effect is missing"
 # each batch's range of ledger ids, from its postings (none: the empty 1..0)
 sqlite3 "$db" "SELECT b.id, b.first_txn, b.last_txn,
     (SELECT count(*) FROM ledger_txn t WHERE t.batch_id = b.id) FROM batch b ORDER BY b.id" |
