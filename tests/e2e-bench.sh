@@ -32,6 +32,8 @@ for phase in ingest claims orders verify commit workbook; do
 done
 once_per_size "^      beside the workbook, on the second core: checkpoint $num s, CSVs $num s\$" \
     "the second thread's checkpoint and CSVs timed"
+once_per_size "^      written into the log $num MiB; left: database $num MB, reports $num MB\$" \
+    "what the night wrote and left"
 once_per_size "^      CPU seconds: $num in arbiter, $num in the kernel (file writes and reads)\$" \
     "arbiter's and the kernel's CPU seconds"
 check_grep "^  c/a = $num   c/b = $num   (ingest+claims+orders)/a = $num\$" "$WORK/bench.out" \

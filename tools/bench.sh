@@ -14,7 +14,8 @@
 #   (c) src/arbiter run, end to end, with the phase times it logs (and
 #       the checkpoint and CSVs of the second thread, beside the workbook).
 # It prints rows per second, seconds per phase, peak RSS and CPU seconds
-# (GNU time; the kernel's apart) and the ratios c/a, c/b and
+# (GNU time; the kernel's apart), what arbiter wrote into its log and left
+# on disk (database, reports) and the ratios c/a, c/b and
 # (ingest+claims+orders)/a, then the same for 10×N and how the whole run,
 # its CPU seconds and each phase grow (skip that with --no-10x). The
 # default N = 100000 (and 10×N = 1M) takes under a minute on 2 cores;
@@ -134,6 +135,15 @@ bench_size() {
             END { if (NR) printf "\n" }'
     # two threads at times: the CPU seconds may exceed the elapsed ones
     echo "      CPU seconds: $c_user in arbiter, $c_sys in the kernel (file writes and reads)"
+    # what the night wrote: "checkpoint: N of M log pages copied ..." (the
+    # checkpoint copies as much again into the database), and what it left
+    pages=$(sed -n 's/.* info: checkpoint: [0-9]* of \([0-9]*\) log pages.*/\1/p' \
+        "$scratch/err.arbiter" | awk '{ n += $1 } END { print n + 0 }')
+    page_size=$("$SQLITE3" "$scratch/arbiter.db" "PRAGMA page_size")
+    awk -v p="$pages" -v ps="$page_size" -v db="$(wc -c <"$scratch/arbiter.db")" \
+        -v rep="$(du -sk "$scratch/reports" | cut -f1)" 'BEGIN {
+        printf "      written into the log %.0f MiB; left: database %.0f MB, reports %.0f MB\n",
+            p * ps / 1048576, db / 1e6, rep * 1024 / 1e6 }'
     awk -v a="$a_secs" -v b="$b_secs" -v c="$c_secs" '
         $1 == "ingest" || $1 == "claims" || $1 == "orders" { decide += $2 }
         END { printf "  c/a = %.1f   c/b = %.1f   (ingest+claims+orders)/a = %.1f\n",
