@@ -16,12 +16,6 @@ struct check {
 /* A posting's legs sum to zero: each account column is one leg. */
 #define LEG_SUM "(buyer_funds + escrow + seller_payable + fee_revenue + refund_payable)"
 
-/* Batch ?1's postings, as ledger_txn `t`: its range of the rowid
- * (LEDGER_BATCH_POSTINGS). */
-#define BATCH_TXNS(t)                                                                             \
-    #t ".id BETWEEN (SELECT first_txn FROM batch WHERE id = ?1) AND coalesce((SELECT last_txn"    \
-    " FROM batch WHERE id = ?1), (SELECT max(id) FROM ledger_txn)) AND " #t ".batch_id = ?1"
-
 static const char legs_unbalanced[] = "transaction legs do not sum to zero";
 
 /* The whole database. */
@@ -155,11 +149,11 @@ long verify_all(struct db *db, FILE *out)
  * effective, n, whether a posting's legs do not sum to zero, its
  * reference, id and sum of legs). */
 static const char batch_money_sql[] =
-    "SELECT kind, currency, CASE WHEN kind = 'capture' THEN escrow ELSE -escrow END, 0, 1,"
-    " " LEG_SUM " <> 0, ref, id, " LEG_SUM " FROM ledger_txn WHERE " BATCH_TXNS(ledger_txn)
+    "SELECT t.kind, t.currency, CASE WHEN t.kind = 'capture' THEN escrow ELSE -escrow END, 0, 1,"
+    " " LEG_SUM " <> 0, t.ref, t.id, " LEG_SUM " FROM" LEDGER_BATCH_POSTINGS " WHERE b.id = ?1"
     " UNION ALL SELECT 'capture', o.currency, 0, o.amount, -1, 0, NULL, NULL, NULL"
-    " FROM ledger_txn t JOIN orders o ON o.order_id = t.order_id"
-    " WHERE t.kind = 'capture' AND " BATCH_TXNS(t)
+    " FROM" LEDGER_BATCH_POSTINGS " JOIN orders o ON o.order_id = t.order_id"
+    " WHERE b.id = ?1 AND t.kind = 'capture'"
     " UNION ALL SELECT 'refund', currency, 0, amount, -1, 0, NULL, NULL, NULL FROM refund"
     "  WHERE batch_id = ?1"
     " UNION ALL SELECT 'release', currency, 0, gross, -1, 0, NULL, NULL, NULL FROM release"
