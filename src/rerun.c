@@ -164,7 +164,7 @@ static int replay(struct session *s, const struct options *o, struct batch_input
     }
     log_phase_begin("reconcile");
     if (mark_rerun_start(s->db, links[0].new_id) ||
-        reconcile_ledger(s->db, links[0].new_id) != 0 || totals_rebuild(s->db) != 0) {
+        reconcile_ledger(s->db, links[0].new_id) != 0 || totals_rebuild(s->db, links[0].new_id) != 0) {
         snprintf(err, err_size, "cannot reconcile the ledger: %s", db_errmsg(s->db));
         return EX_SOFTWARE;
     }
@@ -194,7 +194,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     }
     if (rc == 0) {
         log_phase_begin("verify");
-        long broken = verify_all(s->db, stderr);
+        long broken = verify_rerun(s->db, links[0].new_id, stderr);
         if (broken != 0) {
             snprintf(err, sizeof err, "rerun breaks %ld ledger invariant(s): not committed", broken);
             rc = EX_SOFTWARE;

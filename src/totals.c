@@ -135,11 +135,12 @@ int totals_flush(struct totals *t, struct db *db, day_t as_of)
     return empty && db_exec_stmt(empty) == SQLITE_DONE ? 0 : -1;
 }
 
-int totals_rebuild(struct db *db)
+int totals_rebuild(struct db *db, int64_t first_batch)
 {
     static const char *const steps[] = {
-        "DELETE FROM ledger_day",
-        "INSERT INTO ledger_day(as_of, currency, kind, account, amount) " LEDGER_DAY_SELECT,
+        "DELETE FROM ledger_day WHERE as_of >= (SELECT as_of FROM batch WHERE id = ?1)",
+        "INSERT INTO ledger_day(as_of, currency, kind, account, amount) "
+        LEDGER_DAY_SELECT(LEDGER_POSTINGS_DATED_SINCE("(SELECT as_of FROM batch WHERE id = ?1)")),
         "DELETE FROM open_book",
         "INSERT INTO open_book(currency, placed_on, orders, amount)"
         " SELECT currency, placed_on, count(*), sum(amount) FROM orders"
@@ -147,7 +148,11 @@ int totals_rebuild(struct db *db)
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         sqlite3_stmt *s = db_stmt(db, steps[i]);
-        if (!s || db_exec_stmt(s) != SQLITE_DONE)
+        if (!s)
+            return -1;
+        if (sqlite3_bind_parameter_count(s) > 0)
+            db_bind_int(s, 1, first_batch);
+        if (db_exec_stmt(s) != SQLITE_DONE)
             return -1;
     }
     return 0;

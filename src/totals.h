@@ -6,6 +6,8 @@
 #ifndef ARBITER_TOTALS_H
 #define ARBITER_TOTALS_H
 
+#include <stdint.h>
+
 #include "date.h"
 #include "db.h"
 #include "money.h"
@@ -27,9 +29,11 @@ int totals_add_book(struct totals *t, const char *currency, day_t placed, money_
 /* Writes the accumulated changes, the ledger ones dated as_of. 0 or -1. */
 int totals_flush(struct totals *t, struct db *db, day_t as_of);
 
-/* Recomputes both tables from the ledger and the orders (after a rerun,
- * whose reversals and dropped duplicates the accumulators do not see).
- * 0 or -1. */
-int totals_rebuild(struct db *db);
+/* Recomputes, after a rerun whose first batch is first_batch (whose
+ * reversals and dropped duplicates the accumulators do not see),
+ * ledger_day from that batch's date on, the only dates a rerun changes,
+ * from the postings of those dates alone; and open_book from the open
+ * orders. 0 or -1. */
+int totals_rebuild(struct db *db, int64_t first_batch);
 
 #endif

@@ -18,55 +18,84 @@ struct check {
 
 static const char legs_unbalanced[] = "transaction legs do not sum to zero";
 
+/* Each check of the whole database has the same problems, worded the
+ * same, as its counterpart after a rerun; these are the shared parts. */
+
+/* Postings `postings` (with id, ref, currency and the legs) that do not
+ * balance. */
+#define LEGS_CHECK(postings)                                                                      \
+    "SELECT ref, 'transaction ' || id || ' ' || currency || ' sums to ' || " LEG_SUM " FROM "     \
+    postings " WHERE " LEG_SUM " <> 0"
+
+/* Escrow `held` per currency against the `open` orders' amounts. */
+#define ESCROW_CHECK(held, open)                                                                  \
+    "WITH e AS (" held "), o AS (" open "),"                                                      \
+    " k AS (SELECT currency FROM e UNION SELECT currency FROM o)"                                 \
+    " SELECT k.currency, 'escrow ' || coalesce(e.held, 0) || ' <> open orders '"                  \
+    "  || coalesce(o.open, 0) || ' (minor units)'"                                                \
+    " FROM k LEFT JOIN e USING (currency) LEFT JOIN o USING (currency)"                           \
+    " WHERE coalesce(e.held, 0) <> coalesce(o.open, 0)"
+
+/* The orders of a WITH clause `moves` of (order_id, refunded, released)
+ * whose sums differ from what the order is owed: all of it when closed,
+ * nothing when open. */
+#define ORDER_MOVES_CHECK(moves)                                                                  \
+    moves ", per AS (SELECT order_id, sum(refunded) AS refunded, sum(released) AS released"       \
+    "  FROM moves GROUP BY order_id)"                                                             \
+    " SELECT p.order_id, 'amount ' || coalesce(o.amount, '-') || ', refunded ' || p.refunded"     \
+    "  || ', released ' || p.released || CASE WHEN o.order_id IS NULL THEN ' (no such order)'"    \
+    "  WHEN o.closed_batch IS NULL THEN ' (open)' ELSE ' (closed)' END"                           \
+    " FROM per p LEFT JOIN orders o ON o.order_id = p.order_id"                                   \
+    " WHERE p.refunded + p.released <>"                                                           \
+    "  CASE WHEN o.closed_batch IS NULL THEN 0 ELSE o.amount END"
+
+/* Postings `t` (FROM `from`, then `where`) outside their batch's range. */
+#define RANGE_CHECK(from, where)                                                                  \
+    "SELECT t.ref, 'transaction ' || t.id || ' of batch ' || t.batch_id || ' outside '"           \
+    "  || coalesce(b.first_txn, 'NULL') || '..' || coalesce(b.last_txn, 'NULL')"                  \
+    " FROM " from " LEFT JOIN batch b ON b.id = t.batch_id WHERE " where                          \
+    " (b.first_txn IS NULL OR b.last_txn IS NULL OR t.id NOT BETWEEN b.first_txn AND b.last_txn)"
+
+/* The (kind, ref) whose postings (a WITH clause `both` of kind, ref,
+ * posted, effective) differ from the capture, refund or release in
+ * effect. */
+#define POSTED_CHECK(both)                                                                        \
+    both " SELECT ref, kind || ' in effect ' || sum(effective) || ', posted ' || sum(posted)"     \
+    " FROM both GROUP BY kind, ref HAVING sum(effective) <> sum(posted)"
+
+#define MORE_THAN_ONE_REFUND "more than one refund in effect"
+#define MORE_THAN_ONE_RELEASE "more than one release in effect"
+
 /* The whole database. */
 static const struct check all_checks[] = {
-    {legs_unbalanced,
-     "SELECT ref, 'transaction ' || id || ' ' || currency || ' sums to ' || " LEG_SUM
-     " FROM ledger_txn WHERE " LEG_SUM " <> 0"},
+    {legs_unbalanced, LEGS_CHECK("ledger_txn")},
     {"escrow balance differs from the open orders",
-     "WITH e AS (SELECT currency, sum(escrow) AS held FROM ledger_txn GROUP BY currency),"
-     " o AS (SELECT currency, sum(amount) AS open FROM orders WHERE closed_batch IS NULL"
-     "  GROUP BY currency),"
-     " k AS (SELECT currency FROM e UNION SELECT currency FROM o)"
-     " SELECT k.currency, 'escrow ' || coalesce(e.held, 0) || ' <> open orders '"
-     "  || coalesce(o.open, 0) || ' (minor units)'"
-     " FROM k LEFT JOIN e USING (currency) LEFT JOIN o USING (currency)"
-     " WHERE coalesce(e.held, 0) <> coalesce(o.open, 0)"},
+     ESCROW_CHECK("SELECT currency, sum(escrow) AS held FROM ledger_txn GROUP BY currency",
+                  "SELECT currency, sum(amount) AS open FROM orders WHERE closed_batch IS NULL"
+                  " GROUP BY currency")},
     {"refunded + released differs from the order amount",
-     "WITH moves AS (SELECT order_id, amount AS refunded, 0 AS released FROM refund"
-     "  WHERE status <> 'cancelled' UNION ALL SELECT order_id, 0, gross FROM release"
-     "  WHERE status <> 'cancelled' UNION ALL SELECT order_id, 0, 0 FROM orders),"
-     " per AS (SELECT order_id, sum(refunded) AS refunded, sum(released) AS released"
-     "  FROM moves GROUP BY order_id)"
-     " SELECT p.order_id, 'amount ' || coalesce(o.amount, '-') || ', refunded ' || p.refunded"
-     "  || ', released ' || p.released || CASE WHEN o.order_id IS NULL THEN ' (no such order)'"
-     "  WHEN o.closed_batch IS NULL THEN ' (open)' ELSE ' (closed)' END"
-     " FROM per p LEFT JOIN orders o ON o.order_id = p.order_id"
-     " WHERE p.refunded + p.released <>"
-     "  CASE WHEN o.closed_batch IS NULL THEN 0 ELSE o.amount END"},
-    {"a posting lies outside its batch's range of ids",
-     "SELECT t.ref, 'transaction ' || t.id || ' of batch ' || t.batch_id || ' outside '"
-     "  || coalesce(b.first_txn, 'NULL') || '..' || coalesce(b.last_txn, 'NULL')"
-     " FROM ledger_txn t LEFT JOIN batch b ON b.id = t.batch_id"
-     " WHERE b.first_txn IS NULL OR b.last_txn IS NULL"
-     "  OR t.id NOT BETWEEN b.first_txn AND b.last_txn"},
-    {"more than one refund in effect",
+     ORDER_MOVES_CHECK(
+         "WITH moves AS (SELECT order_id, amount AS refunded, 0 AS released FROM refund"
+         "  WHERE status <> 'cancelled' UNION ALL SELECT order_id, 0, gross FROM release"
+         "  WHERE status <> 'cancelled' UNION ALL SELECT order_id, 0, 0 FROM orders)")},
+    {"a posting lies outside its batch's range of ids", RANGE_CHECK("ledger_txn t", "")},
+    {MORE_THAN_ONE_REFUND,
      "SELECT order_id, count(*) || ' refunds' FROM refund WHERE status <> 'cancelled'"
      " GROUP BY order_id HAVING count(*) > 1"},
-    {"more than one release in effect",
+    {MORE_THAN_ONE_RELEASE,
      "SELECT order_id, count(*) || ' releases' FROM release WHERE status <> 'cancelled'"
      " GROUP BY order_id HAVING count(*) > 1"},
     {"ledger postings differ from the captures, refunds and releases in effect",
-     "WITH both AS (SELECT coalesce(o.kind, t.kind) AS kind, t.ref AS ref,"
-     "  CASE WHEN coalesce(o.kind, t.kind) = 'capture' THEN t.escrow ELSE -t.escrow END"
-     "  AS posted, 0 AS effective FROM ledger_txn t LEFT JOIN ledger_txn o ON o.id = t.reverses"
-     "  UNION ALL SELECT 'capture', order_id, 0, amount FROM orders"
-     "  UNION ALL SELECT 'refund', refund_id, 0, amount FROM refund WHERE status <> 'cancelled'"
-     "  UNION ALL SELECT 'release', order_id, 0, gross FROM release WHERE status <> 'cancelled')"
-     " SELECT ref, kind || ' in effect ' || sum(effective) || ', posted ' || sum(posted)"
-     " FROM both GROUP BY kind, ref HAVING sum(effective) <> sum(posted)"},
+     POSTED_CHECK(
+         "WITH both AS (SELECT coalesce(o.kind, t.kind) AS kind, t.ref AS ref,"
+         "  CASE WHEN coalesce(o.kind, t.kind) = 'capture' THEN t.escrow ELSE -t.escrow END"
+         "  AS posted, 0 AS effective FROM ledger_txn t LEFT JOIN ledger_txn o ON o.id = t.reverses"
+         "  UNION ALL SELECT 'capture', order_id, 0, amount FROM orders"
+         "  UNION ALL SELECT 'refund', refund_id, 0, amount FROM refund WHERE status <> 'cancelled'"
+         "  UNION ALL SELECT 'release', order_id, 0, gross FROM release WHERE status <> 'cancelled')")},
     {"ledger_day differs from the ledger",
-     "WITH ledger(as_of, currency, kind, account, amount) AS (" LEDGER_DAY_SELECT "),"
+     "WITH ledger(as_of, currency, kind, account, amount) AS ("
+     LEDGER_DAY_SELECT(LEDGER_POSTINGS_DATED) "),"
      " both AS (SELECT as_of, currency, kind, account, amount AS ledger, 0 AS day FROM ledger"
      "  UNION ALL SELECT as_of, currency, kind, account, 0, amount FROM ledger_day)"
      " SELECT currency || ' ' || kind || ' ' || account, 'day ' || as_of || ': ledger '"
@@ -79,6 +108,69 @@ static const struct check all_checks[] = {
      " SELECT currency || ' ' || placed_on, 'open orders ' || sum(n) || ' of ' || sum(amount)"
      "  || ', summary ' || sum(bn) || ' of ' || sum(bamount) FROM both"
      " GROUP BY currency, placed_on HAVING sum(n) <> sum(bn) OR sum(amount) <> sum(bamount)"},
+};
+
+/* After a rerun whose first batch is ?1: the date the rerun replayed from. */
+#define SINCE "(SELECT as_of FROM batch WHERE id = ?1)"
+
+/* The orders that a rerun from SINCE can have captured, settled or
+ * unsettled: those captured in a batch of those dates, or with a refund
+ * or release there, in effect or cancelled. Then each one's refunds and
+ * releases in effect, wherever they lie, as `moves` of (order_id,
+ * refunded, released, kind): releases through their index of those in
+ * effect, refunds through their IDs (RF-<order_id> and RF-<claim_id> of
+ * the order's claims, SPEC §4). */
+#define RERUN_MOVES                                                                               \
+    "WITH scoped AS MATERIALIZED (SELECT f.order_id FROM batch b CROSS JOIN refund f"                   \
+    "  ON f.batch_id = b.id WHERE b.as_of >= " SINCE                                             \
+    "  UNION SELECT l.order_id FROM batch b CROSS JOIN release l ON l.batch_id = b.id"                  \
+    "  WHERE b.as_of >= " SINCE                                                                   \
+    "  UNION SELECT t.order_id FROM" LEDGER_BATCH_POSTINGS " WHERE b.as_of >= " SINCE             \
+    "  AND +t.kind = 'capture'),"                                                                 \
+    " refunds AS (SELECT f.rowid, s.order_id, f.amount FROM scoped s JOIN refund f"               \
+    "  ON f.refund_id = 'RF-' || s.order_id AND f.status <> 'cancelled'"                          \
+    "  AND f.order_id = s.order_id"                                                               \
+    "  UNION SELECT f.rowid, s.order_id, f.amount FROM scoped s JOIN claim c"                     \
+    "  ON c.order_id = s.order_id JOIN refund f ON f.refund_id = 'RF-' || c.claim_id"             \
+    "  AND f.status <> 'cancelled' AND f.order_id = s.order_id),"                                 \
+    " moves AS (SELECT order_id, amount AS refunded, 0 AS released, 'refund' AS kind"             \
+    "  FROM refunds UNION ALL SELECT s.order_id, 0, l.gross, 'release' FROM scoped s"             \
+    "  JOIN release l ON l.order_id = s.order_id AND l.status <> 'cancelled'"                     \
+    "  UNION ALL SELECT order_id, 0, 0, 'order' FROM scoped)"
+
+/* What a rerun can have changed: the postings, captures, refunds and
+ * releases dated from its first date on, the orders they concern, and
+ * the escrow totals (ledger_day, from that date on rebuilt from those
+ * postings; open_book, rebuilt from the orders in the same transaction,
+ * so not checked against them again). The batches of earlier dates and
+ * their rows a rerun leaves as they were. */
+static const struct check rerun_checks[] = {
+    {legs_unbalanced, LEGS_CHECK("(" LEDGER_POSTINGS_DATED_SINCE(SINCE) ")")},
+    {"escrow balance differs from the open orders",
+     ESCROW_CHECK("SELECT currency, sum(amount) AS held FROM ledger_day"
+                  " WHERE account = 'escrow' GROUP BY currency",
+                  "SELECT currency, sum(amount) AS open FROM open_book GROUP BY currency")},
+    {"refunded + released differs from the order amount", ORDER_MOVES_CHECK(RERUN_MOVES)},
+    {"a posting lies outside its batch's range of ids",
+     RANGE_CHECK("batch n CROSS JOIN ledger_txn t ON t.id >= n.first_txn", "n.id = ?1 AND")},
+    {MORE_THAN_ONE_REFUND,
+     RERUN_MOVES " SELECT order_id, count(*) || ' refunds' FROM moves WHERE kind = 'refund'"
+     " GROUP BY order_id HAVING count(*) > 1"},
+    {MORE_THAN_ONE_RELEASE,
+     RERUN_MOVES " SELECT order_id, count(*) || ' releases' FROM moves WHERE kind = 'release'"
+     " GROUP BY order_id HAVING count(*) > 1"},
+    {"ledger postings differ from the captures, refunds and releases in effect",
+     POSTED_CHECK(
+         "WITH dated AS MATERIALIZED (" LEDGER_POSTINGS_DATED_SINCE(SINCE) "),"
+         " both AS (SELECT kind, ref, CASE WHEN kind = 'capture' THEN escrow ELSE -escrow END"
+         "  AS posted, 0 AS effective FROM dated"
+         "  UNION ALL SELECT 'capture', o.order_id, 0, o.amount FROM orders o"
+         "  WHERE o.order_id IN (SELECT ref FROM dated WHERE kind = 'capture')"
+         "  AND o.batch_id IN (SELECT id FROM batch WHERE as_of >= " SINCE ")"
+         "  UNION ALL SELECT 'refund', f.refund_id, 0, f.amount FROM batch b CROSS JOIN refund f"
+         "  ON f.batch_id = b.id WHERE b.as_of >= " SINCE " AND f.status <> 'cancelled'"
+         "  UNION ALL SELECT 'release', l.order_id, 0, l.gross FROM batch b CROSS JOIN release l"
+         "  ON l.batch_id = b.id WHERE b.as_of >= " SINCE " AND l.status <> 'cancelled')")},
 };
 
 /* An order `o` the batch refunded and released these amounts of, the
@@ -142,6 +234,12 @@ static long run_checks(struct db *db, const struct check *checks, size_t n, int6
 long verify_all(struct db *db, FILE *out)
 {
     return run_checks(db, all_checks, sizeof all_checks / sizeof all_checks[0], 0, out);
+}
+
+long verify_rerun(struct db *db, int64_t first_batch, FILE *out)
+{
+    return run_checks(db, rerun_checks, sizeof rerun_checks / sizeof rerun_checks[0], first_batch,
+                      out);
 }
 
 /* The batch's money, one row per posting (posted, +1) and per capture,

@@ -150,6 +150,50 @@ refused "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'releas
     WHERE id = NEW.id; END" \
     "^BROKEN ledger postings differ from the batch's captures, refunds and releases: release USD: in effect 1000, posted 999, 0 more postings than rows$"
 
+# A rerun checks only what it replayed (verify_rerun), so each trigger
+# below breaks an invariant inside what the rerun of 2026-03-12 changes:
+# with S-2 delivered after all, its refund is cancelled (a reversal) and
+# it is released instead. A refused rerun leaves the database as it was.
+cp "$WORK/arbiter.db" "$WORK/settled.db"
+check_exit 0 "the night to rerun commits" -- "$ARBITER" run --as-of 2026-03-12 --in "$night" \
+    --db "$WORK/settled.db" --reports "$WORK/settled" --quiet
+delivered=$WORK/delivered
+mkdir -p "$delivered"
+cp "$night/orders.csv" "$night/claims.csv" "$delivered/"
+printf 'order_id,event_at,status\nS-1,2026-02-02,delivered\nS-2,2026-02-03,delivered\n' \
+    >"$delivered/tracking.csv"
+# refused_rerun TRIGGER PATTERN: that rerun on a tampered copy is refused, naming PATTERN.
+refused_rerun() {
+    cp "$WORK/settled.db" "$WORK/tampered.db"
+    sqlite3 "$WORK/tampered.db" "$1"
+    before=$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)
+    check_exit 70 "a rerun breaking an invariant is refused" -- "$ARBITER" rerun --as-of 2026-03-12 \
+        --in "$delivered" --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
+    check_grep "$2" "$WORK/err" "the broken invariant is named"
+    [ "$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)" = "$before" ] || fail "refused rerun changed the database"
+}
+cp "$WORK/settled.db" "$WORK/tampered.db"
+check_exit 0 "the rerun itself is sound" -- "$ARBITER" rerun --as-of 2026-03-12 --in "$delivered" \
+    --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
+check_exit 0 "and the whole database checks out after it" -- "$ARBITER" verify --db "$WORK/tampered.db"
+refused_rerun "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.kind = 'reversal' BEGIN
+    UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
+    '^BROKEN transaction legs do not sum to zero: RF-S-2: transaction [0-9]* USD sums to 1$'
+refused_rerun "CREATE TRIGGER keep_refund AFTER UPDATE OF status ON refund
+    WHEN NEW.status = 'cancelled' BEGIN UPDATE refund SET status = 'queued' WHERE rowid = NEW.rowid; END" \
+    '^BROKEN refunded + released differs from the order amount: S-2: amount 2000, refunded 2000, released 2000 (closed)$'
+refused_rerun "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'release' AND NEW.ref = 'S-2'
+    BEGIN UPDATE ledger_txn SET escrow = escrow + 1, seller_payable = seller_payable - 1
+    WHERE id = NEW.id; END" \
+    '^BROKEN ledger postings differ from the captures, refunds and releases in effect: S-2: release in effect 2000, posted 1999$'
+refused_rerun "CREATE TRIGGER drift AFTER INSERT ON ledger_day WHEN NEW.account = 'escrow' BEGIN
+    UPDATE ledger_day SET amount = amount + 1 WHERE as_of = NEW.as_of AND currency = NEW.currency
+    AND kind = NEW.kind AND account = NEW.account; END" \
+    '^BROKEN escrow balance differs from the open orders: USD: escrow [0-9]* <> open orders [0-9]* (minor units)$'
+refused_rerun "CREATE TRIGGER stray AFTER INSERT ON ledger_txn WHEN NEW.kind = 'reversal' BEGIN
+    UPDATE ledger_txn SET batch_id = (SELECT min(id) FROM batch) WHERE id = NEW.id; END" \
+    "^BROKEN a posting lies outside its batch's range of ids: RF-S-2: transaction [0-9]* of batch 1 outside "
+
 mkdir -p "$WORK/folder.db"
 check_exit 73 "database path is a folder" -- "$ARBITER" run --as-of $d --in "$dir" --db "$WORK/folder.db" --reports "$WORK/r2"
 

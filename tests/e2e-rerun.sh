@@ -135,4 +135,25 @@ check_exit 0 "rerun from the capture's new night" -- arb rerun --as-of 2026-06-0
 printf '%s\n' "$AH" | check_file "$WORK/reports/2026-06-02/r3/adjustments.csv" "nothing moves again"
 check_exit 0 "verify after the moved capture" -- arb verify
 
+# A rerun from a night whose capture an earlier rerun cancelled. The
+# corrected 06-02 file brings M5 a night early, so the rerun from 06-02
+# cancels M5's 06-03 capture by a reversal in its own first batch, of
+# 06-02. The rerun from 06-03 then checks its night's postings with that
+# reversal, which lies in a batch of an earlier night (verify_rerun).
+inputs 2026-06-03 'M5,B5,S5,2026-06-02,40.00,USD,paypal,3
+' '' ''
+check_exit 0 "night 2026-06-03" -- arb run --as-of 2026-06-03 --in "$WORK/in/2026-06-03"
+mkdir -p "$WORK/early"
+printf '%s\nM1,B1,S1,2026-06-01,100.00,USD,paypal,3\nM5,B5,S5,2026-06-02,40.00,USD,paypal,3\n' \
+    "$OH" >"$WORK/early/orders.csv"
+check_exit 0 "rerun that brings a capture a night early" -- arb rerun --as-of 2026-06-02 --in "$WORK/early"
+check_file "$WORK/reports/2026-06-02/r4/adjustments.csv" "the capture moves a night early" <<CSV
+$AH
+add,capture,M5,M5,40.00,USD,2026-06-02
+cancel,capture,M5,M5,40.00,USD,2026-06-03
+CSV
+check_exit 0 "rerun from the night the capture left" -- arb rerun --as-of 2026-06-03
+printf '%s\n' "$AH" | check_file "$WORK/reports/2026-06-03/r3/adjustments.csv" "nothing moves back"
+check_exit 0 "verify after the capture moved early" -- arb verify
+
 finish
