@@ -7,6 +7,7 @@
 #include <sysexits.h>
 
 #include "filestore.h"
+#include "ledger.h"
 #include "log.h"
 #include "outputs.h"
 #include "reconcile.h"
@@ -19,6 +20,18 @@ struct chain_link {
     day_t as_of;
     int new_revision;
 };
+
+/* The orders whose capture postings lie in a batch of the date of one in
+ * temp.old_batch or later, and those with a refund or release of one. */
+#define OLD_CAPTURES                                                                              \
+    "SELECT t.order_id FROM" LEDGER_BATCH_POSTINGS                                                \
+    " WHERE b.as_of >= (SELECT min(as_of) FROM temp.old_batch) AND +t.kind = 'capture'"
+#define OLD_SETTLEMENTS                                                                           \
+    "SELECT f.order_id FROM temp.old_batch b CROSS JOIN refund f ON f.batch_id = b.id"            \
+    " UNION ALL SELECT l.order_id FROM temp.old_batch b CROSS JOIN release l ON l.batch_id = b.id"
+#define OPEN_BOOK_ADD                                                                             \
+    " ON CONFLICT(currency, placed_on) DO UPDATE SET orders = orders + excluded.orders,"          \
+    " amount = amount + excluded.amount"
 
 /* Statements that undo what the batches in temp.old_batch did to the
  * state tables. History (files, rejects, decisions, refunds, releases and
@@ -39,9 +52,26 @@ static const char *const rollback_sql[] = {
     " WHERE response_batch IN (SELECT id FROM temp.old_batch)",
     "UPDATE claim SET decided_batch = NULL, status = 'PENDING', rule = NULL"
     " WHERE decided_batch IN (SELECT id FROM temp.old_batch)",
-    "DELETE FROM orders WHERE batch_id IN (SELECT id FROM temp.old_batch)",
-    "UPDATE orders SET closed_batch = NULL"
-    " WHERE closed_batch IN (SELECT id FROM temp.old_batch)",
+    /* The orders the batches captured and those they closed, found by key
+     * (not by a scan of every order ever placed): each captured order has
+     * its capture posting in a batch of its batch's date (the replaced
+     * revision keeps an unchanged one), and each closed order a refund or
+     * release of its closing batch (decide.c closes by them). open_book
+     * loses the open ones of the first and regains the second, as the
+     * replayed batches then add and take away theirs (totals.c). */
+    "INSERT INTO open_book(currency, placed_on, orders, amount)"
+    " SELECT currency, placed_on, -count(*), -sum(amount) FROM orders"
+    " WHERE order_id IN (" OLD_CAPTURES ") AND batch_id IN (SELECT id FROM temp.old_batch)"
+    " AND closed_batch IS NULL GROUP BY currency, placed_on" OPEN_BOOK_ADD,
+    "INSERT INTO open_book(currency, placed_on, orders, amount)"
+    " SELECT currency, placed_on, count(*), sum(amount) FROM orders"
+    " WHERE order_id IN (" OLD_SETTLEMENTS ") AND closed_batch IN (SELECT id FROM temp.old_batch)"
+    " AND batch_id NOT IN (SELECT id FROM temp.old_batch) GROUP BY currency, placed_on"
+    OPEN_BOOK_ADD,
+    "DELETE FROM orders WHERE order_id IN (" OLD_CAPTURES ")"
+    " AND batch_id IN (SELECT id FROM temp.old_batch)",
+    "UPDATE orders SET closed_batch = NULL WHERE order_id IN (" OLD_SETTLEMENTS ")"
+    " AND closed_batch IN (SELECT id FROM temp.old_batch)",
     "UPDATE refund SET status = 'cancelled'"
     " WHERE batch_id IN (SELECT id FROM temp.old_batch) AND status <> 'cancelled'",
     "UPDATE release SET status = 'cancelled'"

@@ -141,10 +141,6 @@ int totals_rebuild(struct db *db, int64_t first_batch)
         "DELETE FROM ledger_day WHERE as_of >= (SELECT as_of FROM batch WHERE id = ?1)",
         "INSERT INTO ledger_day(as_of, currency, kind, account, amount) "
         LEDGER_DAY_SELECT(LEDGER_POSTINGS_DATED_SINCE("(SELECT as_of FROM batch WHERE id = ?1)")),
-        "DELETE FROM open_book",
-        "INSERT INTO open_book(currency, placed_on, orders, amount)"
-        " SELECT currency, placed_on, count(*), sum(amount) FROM orders"
-        " WHERE closed_batch IS NULL GROUP BY currency, placed_on",
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         sqlite3_stmt *s = db_stmt(db, steps[i]);

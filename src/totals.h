@@ -2,7 +2,8 @@
  * same however long the history: ledger_day (escrow-ledger movements per
  * as-of date, currency, kind and account) and open_book (open orders per
  * currency and date placed). A batch accumulates its changes in memory
- * and writes them once at its end; a rerun rebuilds both tables. */
+ * and writes them once at its end; a rerun rebuilds the first from its
+ * first date on. */
 #ifndef ARBITER_TOTALS_H
 #define ARBITER_TOTALS_H
 
@@ -29,11 +30,11 @@ int totals_add_book(struct totals *t, const char *currency, day_t placed, money_
 /* Writes the accumulated changes, the ledger ones dated as_of. 0 or -1. */
 int totals_flush(struct totals *t, struct db *db, day_t as_of);
 
-/* Recomputes, after a rerun whose first batch is first_batch (whose
- * reversals and dropped duplicates the accumulators do not see),
- * ledger_day from that batch's date on, the only dates a rerun changes,
- * from the postings of those dates alone; and open_book from the open
- * orders. 0 or -1. */
+/* Recomputes ledger_day after a rerun whose first batch is first_batch
+ * (whose reversals and dropped duplicates the accumulators do not see)
+ * from that batch's date on, the only dates a rerun changes, from the
+ * postings of those dates alone. open_book needs no rebuild: the rollback
+ * (rerun.c) and the replayed batches keep it. 0 or -1. */
 int totals_rebuild(struct db *db, int64_t first_batch);
 
 #endif

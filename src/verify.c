@@ -141,9 +141,10 @@ static const struct check all_checks[] = {
 /* What a rerun can have changed: the postings, captures, refunds and
  * releases dated from its first date on, the orders they concern, and
  * the escrow totals (ledger_day, from that date on rebuilt from those
- * postings; open_book, rebuilt from the orders in the same transaction,
- * so not checked against them again). The batches of earlier dates and
- * their rows a rerun leaves as they were. */
+ * postings, against open_book, which the rollback and the replayed
+ * batches keep as a night does; its counts of orders per date placed,
+ * as after a night, only `arbiter verify` checks). The batches of
+ * earlier dates and their rows a rerun leaves as they were. */
 static const struct check rerun_checks[] = {
     {legs_unbalanced, LEGS_CHECK("(" LEDGER_POSTINGS_DATED_SINCE(SINCE) ")")},
     {"escrow balance differs from the open orders",

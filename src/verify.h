@@ -24,8 +24,8 @@ long verify_batch(struct db *db, int64_t batch_id, FILE *out);
  * the rows dated from that batch's date on and their orders only (a
  * rerun leaves earlier dates as they were), so that a rerun costs what
  * it replays, not the history: the same invariants as verify_all, but
- * the open_book summary, which the rerun has just rebuilt from the
- * orders. Returns like verify_all. */
+ * open_book's counts of orders (its amounts are checked against the
+ * escrow). Returns like verify_all. */
 long verify_rerun(struct db *db, int64_t first_batch, FILE *out);
 
 #endif
