@@ -17,6 +17,10 @@
 # without end and there is no steady state to measure; the generator
 # leaves some rarer manual reviews, on orders with two claims, to no one).
 #
+# It reruns the last night (`arbiter rerun`, from the same files) on the
+# database of all the nights, as the disputes team would; the rerun's
+# CSVs must be the night's own, byte for byte.
+#
 # Then it runs the last night twice more on copies of the database it
 # started from: compacted (VACUUM INTO: what fragmentation costs), and
 # compacted without the closed orders the night's files do not mention
@@ -57,10 +61,11 @@ command -v "$SQLITE3" >/dev/null || { echo "steady: no sqlite3 shell (apt-get in
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/arbiter-steady.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM
 
-# night DIR DATE DB: runs one night; prints "rows seconds phase=s ...".
+# night DIR DATE DB [rerun]: runs one night (or reruns it, from the same
+# files); prints "rows seconds phase=s ...".
 night() {
     start=$(date +%s.%N)
-    "$ARBITER" run --as-of "$2" --in "$1" --config "$CONFIG" --db "$3" \
+    "$ARBITER" "${4:-run}" --as-of "$2" --in "$1" --config "$CONFIG" --db "$3" \
         --reports "$scratch/reports" 2>"$scratch/log" ||
         { echo "steady: night $2 failed:" >&2; tail -3 "$scratch/log" >&2; exit 70; }
     end=$(date +%s.%N)
@@ -110,11 +115,12 @@ prepare_last() {
     rm -f "$scratch/prune-work.db"
 }
 
-# same_csvs LABEL: the same work: the CSVs of the last night run again
-# (LABEL) are byte for byte those of its own run.
+# same_csvs LABEL [REVISION]: the same work: the CSVs of the last night run
+# again (LABEL; revision r1 unless given) are byte for byte those of its
+# own run.
 same_csvs() {
     for f in decisions refunds releases rejects; do
-        cmp -s "$scratch/last-reports/$f.csv" "$scratch/reports/$last_date/r1/$f.csv" ||
+        cmp -s "$scratch/last-reports/$f.csv" "$scratch/reports/$last_date/${2:-r1}/$f.csv" ||
             { echo "steady: $1, $f.csv differs from the night's own" >&2; exit 70; }
     done
 }
@@ -135,8 +141,13 @@ for dir in "$scratch"/in/*/; do
     last=$out last_date=$d last_dir=$dir
 done
 echo "  database: $(du -m "$scratch/arbiter.db" | cut -f1) MB"
+# The disputes team's rerun of the last night, from the same files, on the
+# database of all the nights: it must cost what it replays, not the history.
+rerun=$(night "$last_dir" "$last_date" "$scratch/arbiter.db" rerun)
+echo "  rerun of night $days on that database: $rerun"
 rm -f "$scratch/arbiter.db"*
 mv "$scratch/reports/$last_date/r1" "$scratch/last-reports"
+same_csvs "the rerun" r2
 
 # again LABEL DB: the last night once more, on DB (a copy of the database
 # it started from), which it then removes; its CSVs must be the night's
@@ -169,6 +180,8 @@ orders=$(awk -v r="$last_rows" 'BEGIN { printf "%d", r / 3.97 }')
 out=$(night "$scratch/first/$last_date" "$last_date" "$scratch/first.db")
 echo "first night of the same size on an empty database: $out"
 first=$(echo "$out" | awk '{ print $3 }')
-echo "$last" | awk -v f="$first" -v c="$compact" -v p="$pruned" -v n="$days" '{
+echo "$last" | awk -v f="$first" -v c="$compact" -v p="$pruned" -v n="$days" \
+    -v r="$(echo "$rerun" | awk '{ print $3 }')" '{
     printf "night %d / first night = %.2f (target: at most 1)\n", n, $3 / f
-    printf "night %d / the same night compacted = %.2f, without the history = %.2f\n", n, $3 / c, $3 / p }'
+    printf "night %d / the same night compacted = %.2f, without the history = %.2f\n", n, $3 / c, $3 / p
+    printf "rerun of night %d / night %d = %.2f\n", n, n, r / $3 }'
