@@ -121,15 +121,22 @@ printf '%s\nS-1,B1,S1,2026-02-01,10.00,USD,paypal,5\nS-2,B2,S1,2026-02-01,20.00,
 printf 'order_id,event_at,status\nS-1,2026-02-02,delivered\nS-2,2026-02-03,lost\n' \
     >"$night/tracking.csv"
 cp "$dir/claims.csv" "$night/"
+# refuses DB TRIGGER PATTERN COMMAND...: the arbiter COMMAND on a copy of DB
+# with TRIGGER planted is refused, naming PATTERN, and changes nothing.
+refuses() {
+    cp "$1" "$WORK/tampered.db"
+    sqlite3 "$WORK/tampered.db" "$2"
+    pattern=$3
+    shift 3
+    before=$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)
+    check_exit 70 "$1 breaking an invariant is refused" -- "$ARBITER" "$@" \
+        --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
+    check_grep "$pattern" "$WORK/err" "the broken invariant is named"
+    [ "$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)" = "$before" ] || fail "refused $1 changed the database"
+}
 # refused TRIGGER PATTERN: the night on a tampered copy is refused, naming PATTERN.
 refused() {
-    cp "$WORK/arbiter.db" "$WORK/tampered.db"
-    sqlite3 "$WORK/tampered.db" "$1"
-    before=$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)
-    check_exit 70 "a batch breaking an invariant is refused" -- "$ARBITER" run --as-of 2026-03-12 \
-        --in "$night" --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
-    check_grep "$2" "$WORK/err" "the broken invariant is named"
-    [ "$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)" = "$before" ] || fail "refused batch changed the database"
+    refuses "$WORK/arbiter.db" "$1" "$2" run --as-of 2026-03-12 --in "$night"
 }
 refused "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.fee_revenue <> 0 BEGIN
     UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
@@ -164,13 +171,7 @@ printf 'order_id,event_at,status\nS-1,2026-02-02,delivered\nS-2,2026-02-03,deliv
     >"$delivered/tracking.csv"
 # refused_rerun TRIGGER PATTERN: that rerun on a tampered copy is refused, naming PATTERN.
 refused_rerun() {
-    cp "$WORK/settled.db" "$WORK/tampered.db"
-    sqlite3 "$WORK/tampered.db" "$1"
-    before=$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)
-    check_exit 70 "a rerun breaking an invariant is refused" -- "$ARBITER" rerun --as-of 2026-03-12 \
-        --in "$delivered" --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
-    check_grep "$2" "$WORK/err" "the broken invariant is named"
-    [ "$(sqlite3 "$WORK/tampered.db" .dump | sha256sum)" = "$before" ] || fail "refused rerun changed the database"
+    refuses "$WORK/settled.db" "$1" "$2" rerun --as-of 2026-03-12 --in "$delivered"
 }
 cp "$WORK/settled.db" "$WORK/tampered.db"
 check_exit 0 "the rerun itself is sound" -- "$ARBITER" rerun --as-of 2026-03-12 --in "$delivered" \

@@ -125,15 +125,22 @@ for d in 2026-06-01 2026-06-02; do
 done
 mkdir -p "$WORK/drop"
 printf '%s\nM2,B2,S2,2026-06-01,10.00,USD,paypal,3\n' "$OH" >"$WORK/drop/orders.csv"
-check_exit 0 "rerun that moves a capture" -- arb rerun --as-of 2026-06-01 --in "$WORK/drop"
-check_file "$WORK/reports/2026-06-01/r2/adjustments.csv" "the capture moves to its new night" <<CSV
+# moves D DIR REV LATER LATER_REV: the rerun of D with DIR's files moves a
+# capture (D's revision REV lists the adjustments read from stdin); the
+# rerun from the LATER night then moves nothing (its revision LATER_REV),
+# and the whole database checks out.
+moves() {
+    check_exit 0 "rerun of $1 that moves a capture" -- arb rerun --as-of "$1" --in "$2" </dev/null
+    check_file "$WORK/reports/$1/$3/adjustments.csv" "the capture moves ($1 $3)"
+    check_exit 0 "rerun from $4" -- arb rerun --as-of "$4"
+    printf '%s\n' "$AH" | check_file "$WORK/reports/$4/$5/adjustments.csv" "nothing moves again ($4 $5)"
+    check_exit 0 "verify after the moved capture" -- arb verify
+}
+moves 2026-06-01 "$WORK/drop" r2 2026-06-02 r3 <<CSV
 $AH
 cancel,capture,M1,M1,100.00,USD,2026-06-01
 add,capture,M1,M1,100.00,USD,2026-06-02
 CSV
-check_exit 0 "rerun from the capture's new night" -- arb rerun --as-of 2026-06-02
-printf '%s\n' "$AH" | check_file "$WORK/reports/2026-06-02/r3/adjustments.csv" "nothing moves again"
-check_exit 0 "verify after the moved capture" -- arb verify
 
 # A rerun from a night whose capture an earlier rerun cancelled. The
 # corrected 06-02 file brings M5 a night early, so the rerun from 06-02
@@ -146,14 +153,10 @@ check_exit 0 "night 2026-06-03" -- arb run --as-of 2026-06-03 --in "$WORK/in/202
 mkdir -p "$WORK/early"
 printf '%s\nM1,B1,S1,2026-06-01,100.00,USD,paypal,3\nM5,B5,S5,2026-06-02,40.00,USD,paypal,3\n' \
     "$OH" >"$WORK/early/orders.csv"
-check_exit 0 "rerun that brings a capture a night early" -- arb rerun --as-of 2026-06-02 --in "$WORK/early"
-check_file "$WORK/reports/2026-06-02/r4/adjustments.csv" "the capture moves a night early" <<CSV
+moves 2026-06-02 "$WORK/early" r4 2026-06-03 r3 <<CSV
 $AH
 add,capture,M5,M5,40.00,USD,2026-06-02
 cancel,capture,M5,M5,40.00,USD,2026-06-03
 CSV
-check_exit 0 "rerun from the night the capture left" -- arb rerun --as-of 2026-06-03
-printf '%s\n' "$AH" | check_file "$WORK/reports/2026-06-03/r3/adjustments.csv" "nothing moves back"
-check_exit 0 "verify after the capture moved early" -- arb verify
 
 finish
