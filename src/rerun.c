@@ -188,6 +188,11 @@ static int replay(struct session *s, const struct options *o, struct batch_input
                 snprintf(err, err_size, "batch %s: %s", date, b.err);
         }
         inputs_close(&in);
+        if (rc == 0 && i < n - 1 && totals_keep_open_book(s->db, b.id) != 0) {
+            snprintf(err, err_size, "batch %s: cannot keep its open orders: %s", date,
+                     db_errmsg(s->db));
+            rc = EX_SOFTWARE;
+        }
         if (rc)
             return rc;
         links[i].new_id = b.id;

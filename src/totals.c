@@ -153,3 +153,26 @@ int totals_rebuild(struct db *db, int64_t first_batch)
     }
     return 0;
 }
+
+int totals_open_book_kept(struct db *db)
+{
+    return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS open_book_at(batch_id INTEGER NOT NULL,"
+                       " currency TEXT NOT NULL, placed_on INTEGER NOT NULL,"
+                       " orders INTEGER NOT NULL, amount INTEGER NOT NULL,"
+                       " PRIMARY KEY(batch_id, currency, placed_on)) WITHOUT ROWID") == SQLITE_OK
+               ? 0
+               : -1;
+}
+
+int totals_keep_open_book(struct db *db, int64_t batch_id)
+{
+    if (totals_open_book_kept(db))
+        return -1;
+    sqlite3_stmt *s = db_stmt(db, "INSERT INTO temp.open_book_at(batch_id, currency, placed_on,"
+                                  " orders, amount) SELECT ?1, currency, placed_on, orders, amount"
+                                  " FROM open_book");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, batch_id);
+    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+}

@@ -37,4 +37,14 @@ int totals_flush(struct totals *t, struct db *db, day_t as_of);
  * (rerun.c) and the replayed batches keep it. 0 or -1. */
 int totals_rebuild(struct db *db, int64_t first_batch);
 
+/* Keeps a copy of open_book as it is now, as batch_id left it, in
+ * temp.open_book_at (this connection's only). A rerun keeps one for each
+ * batch it replays but the last, whose workbooks are written after the
+ * rerun commits, when open_book holds the last batch's state
+ * (workbook-internal.h). 0 or -1. */
+int totals_keep_open_book(struct db *db, int64_t batch_id);
+
+/* Creates temp.open_book_at, empty, unless this connection has it. 0 or -1. */
+int totals_open_book_kept(struct db *db);
+
 #endif

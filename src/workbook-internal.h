@@ -139,20 +139,25 @@ int wb_write_detail_sheets(struct wb *wb);
 /* The orders whose escrow was held after the batch, as `o` (currency,
  * placed_on, n orders, amount) grouped by currency and date placed. For
  * the latest batch that is the open_book summary (totals.c), whatever the
- * history; an older batch is rebuilt from the orders captured by a batch
- * up to its date and not closed by one up to its date. The one-row
- * `older` is the outer loop of that rebuild, so that for the latest batch
- * the orders table is never read: as a condition beside the orders it was
- * tested on every order, a scan of the whole history every night (night
- * 60 of tools/steady.sh: 2.9 M orders read, twice). */
+ * history; for a batch a rerun replayed before its last, the copy of it
+ * the rerun kept (temp.open_book_at, on this connection only); any other
+ * older batch is rebuilt from the orders captured by a batch up to its
+ * date and not closed by one up to its date. The one-row `older` is the
+ * outer loop of that rebuild, so that otherwise the orders table is
+ * never read: as a condition beside the orders it was tested on every
+ * order, a scan of the whole history every night (night 60 of
+ * tools/steady.sh: 2.9 M orders read, twice). */
 #define WB_LATEST_BATCH                                                                           \
     "(SELECT id FROM batch WHERE in_effect = 1 AND finished_at IS NOT NULL"                       \
     " ORDER BY as_of DESC LIMIT 1)"
 #define WB_OPEN_ORDERS                                                                            \
     "(SELECT currency, placed_on, orders AS n, amount FROM open_book"                             \
     "  WHERE ?1 = " WB_LATEST_BATCH                                                               \
+    " UNION ALL SELECT currency, placed_on, orders, amount FROM temp.open_book_at"                \
+    "  WHERE batch_id = ?1 AND ?1 <> " WB_LATEST_BATCH                                            \
     " UNION ALL SELECT x.currency, x.placed_on, 1, x.amount"                                      \
-    "  FROM (SELECT 1 WHERE ?1 <> " WB_LATEST_BATCH ") older CROSS JOIN orders x"                 \
+    "  FROM (SELECT 1 WHERE ?1 <> " WB_LATEST_BATCH " AND NOT EXISTS (SELECT 1"                   \
+    "  FROM temp.open_book_at WHERE batch_id = ?1)) older CROSS JOIN orders x"                    \
     "  JOIN batch placed ON placed.id = x.batch_id"                                               \
     "  LEFT JOIN batch closed ON closed.id = x.closed_batch"                                      \
     "  WHERE placed.as_of <= ?2 AND (closed.id IS NULL OR closed.as_of > ?2)) o"

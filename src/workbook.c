@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "totals.h"
 #include "workbook-deflate.h"
 #include "workbook-internal.h"
 
@@ -89,7 +90,9 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
     }
     struct wb wb = {.db = db, .batch_id = batch_id, .max_rows = rows_per_sheet(),
                     .err = err, .err_size = err_size};
-    sqlite3_stmt *q = db_stmt(db, "SELECT as_of, in_effect FROM batch WHERE id = ?1");
+    sqlite3_stmt *q = totals_open_book_kept(db) == 0
+                          ? db_stmt(db, "SELECT as_of, in_effect FROM batch WHERE id = ?1")
+                          : NULL;
     if (!q) {
         snprintf(err, err_size, "workbook: %s", db_errmsg(db));
         return EX_SOFTWARE;

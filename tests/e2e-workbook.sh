@@ -30,6 +30,26 @@ fail() {
     failed=1
 }
 
+# same_book A B: the workbooks of report folders A and B hold the same
+# sheets and cell values. A rerun writes its replayed nights' workbooks
+# but the last from the open orders it kept as each night left them
+# (temp.open_book_at); `arbiter report` rebuilds them from the orders.
+same_book() {
+    "$PYTHON" - "$1" "$2" <<'PY' || fail "workbooks of $1 and $2 differ"
+import glob, sys, openpyxl
+books = [openpyxl.load_workbook(glob.glob(d + "/*.xlsx")[0], read_only=True) for d in sys.argv[1:]]
+sheets = [[(ws.title, [tuple(c for c in row) for row in ws.iter_rows(values_only=True)])
+           for ws in b.worksheets] for b in books]
+if sheets[0] != sheets[1]:
+    for (n0, r0), (n1, r1) in zip(*sheets):
+        for i, (a, b) in enumerate(zip(r0, r1)):
+            if a != b:
+                print(f"{n0} row {i + 1}: {a} <> {b}")
+                break
+    sys.exit(1)
+PY
+}
+
 # check FOLDER [checker options]: the checker on one report folder.
 check() {
     folder=$1
@@ -151,6 +171,9 @@ if [ "$rc" -eq 0 ]; then
         || fail "rerun: no adjustment to check"
     check "$T/reports/$D1/r2"
     check "$T/reports/$D2/r2"
+    "$ARBITER" report --as-of "$D1" --revision 2 --db "$T/db" --reports "$T/again" --quiet \
+        || fail "report --revision 2 after the rerun"
+    same_book "$T/reports/$D1/r2" "$T/again/$D1/r2"
     "$ARBITER" report --as-of "$D1" --revision 1 --db "$T/db" --reports "$T/reports" --quiet \
         || fail "report --revision 1 after the rerun"
     check "$R1"
@@ -171,6 +194,14 @@ if [ -d "$SMALL_SET/input" ]; then
         check "$T/small/$d/r1" --max-rows 7
     done
     check "$T/small/2026-10-30/r1" --max-rows 7 --continued Claims --continued 'Manual review'
+    # a rerun of the last five nights: the four before the last keep their open orders
+    (cd "$SMALL_SET" && "$ARBITER" rerun --as-of 2026-10-26 --db "$T/small.db" \
+        --reports "$T/small" --config arbiter.conf --quiet 2>/dev/null) || fail "small set: rerun"
+    for d in 2026-10-26 2026-10-27 2026-10-28 2026-10-29; do
+        (cd "$SMALL_SET" && "$ARBITER" report --as-of "$d" --revision 2 --db "$T/small.db" \
+            --reports "$T/again" --config arbiter.conf --quiet 2>/dev/null) || fail "small set: report $d"
+        same_book "$T/small/$d/r2" "$T/again/$d/r2"
+    done
 else
     echo "note: $SMALL_SET not found; the conformance set part is skipped"
 fi
