@@ -151,14 +151,15 @@ static const struct check rerun_checks[] = {
      ESCROW_CHECK("SELECT currency, sum(amount) AS held FROM ledger_day"
                   " WHERE account = 'escrow' GROUP BY currency",
                   "SELECT currency, sum(amount) AS open FROM open_book GROUP BY currency")},
-    {"refunded + released differs from the order amount", ORDER_MOVES_CHECK(RERUN_MOVES)},
+    {"refunded + released differs from the order amount",
+     ORDER_MOVES_CHECK("WITH moves AS (SELECT * FROM temp.rerun_move)")},
     {"a posting lies outside its batch's range of ids",
      RANGE_CHECK("batch n CROSS JOIN ledger_txn t ON t.id >= n.first_txn", "n.id = ?1 AND")},
     {MORE_THAN_ONE_REFUND,
-     RERUN_MOVES " SELECT order_id, count(*) || ' refunds' FROM moves WHERE kind = 'refund'"
+     "SELECT order_id, count(*) || ' refunds' FROM temp.rerun_move WHERE kind = 'refund'"
      " GROUP BY order_id HAVING count(*) > 1"},
     {MORE_THAN_ONE_RELEASE,
-     RERUN_MOVES " SELECT order_id, count(*) || ' releases' FROM moves WHERE kind = 'release'"
+     "SELECT order_id, count(*) || ' releases' FROM temp.rerun_move WHERE kind = 'release'"
      " GROUP BY order_id HAVING count(*) > 1"},
     {"ledger postings differ from the captures, refunds and releases in effect",
      POSTED_CHECK(
@@ -239,8 +240,21 @@ long verify_all(struct db *db, FILE *out)
 
 long verify_rerun(struct db *db, int64_t first_batch, FILE *out)
 {
-    return run_checks(db, rerun_checks, sizeof rerun_checks / sizeof rerun_checks[0], first_batch,
-                      out);
+    /* the scoped orders' moves, found once for the three checks that read
+     * them (temp.rerun_move) */
+    if (db_exec(db, "DROP TABLE IF EXISTS temp.rerun_move;"
+                    " CREATE TEMP TABLE rerun_move(order_id, refunded, released, kind)") != SQLITE_OK)
+        return -1;
+    sqlite3_stmt *moves = db_stmt(db, RERUN_MOVES " INSERT INTO temp.rerun_move"
+                                      " SELECT order_id, refunded, released, kind FROM moves");
+    if (!moves)
+        return -1;
+    db_bind_int(moves, 1, first_batch);
+    if (db_exec_stmt(moves) != SQLITE_DONE)
+        return -1;
+    long problems = run_checks(db, rerun_checks, sizeof rerun_checks / sizeof rerun_checks[0],
+                               first_batch, out);
+    return db_exec(db, "DROP TABLE temp.rerun_move") == SQLITE_OK ? problems : -1;
 }
 
 /* The batch's money, one row per posting (posted, +1) and per capture,
