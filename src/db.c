@@ -406,6 +406,15 @@ int db_exec_stmt(sqlite3_stmt *stmt)
     return rc;
 }
 
+int db_exec_int(struct db *db, const char *sql, int64_t value)
+{
+    sqlite3_stmt *stmt = db_stmt(db, sql);
+    if (!stmt)
+        return SQLITE_ERROR;
+    db_bind_int(stmt, 1, value);
+    return db_exec_stmt(stmt);
+}
+
 int64_t db_query_int(struct db *db, const char *sql, int64_t fallback)
 {
     sqlite3_stmt *stmt = db_stmt(db, sql);

@@ -45,6 +45,11 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
  * Returns the SQLite result code (SQLITE_DONE on success). */
 int db_exec_stmt(sqlite3_stmt *stmt);
 
+/* Runs the statement of `sql` (cached, as db_stmt) with value bound to ?1
+ * (and every other use of ?1). Returns the SQLite result code (SQLITE_DONE
+ * on success; SQLITE_ERROR when it does not prepare). */
+int db_exec_int(struct db *db, const char *sql, int64_t value);
+
 /* Runs SQL text without parameters (schema, PRAGMA, BEGIN/COMMIT). */
 int db_exec(struct db *db, const char *sql);
 

@@ -91,13 +91,8 @@ static const char *const reconcile_sql[] = {
 
 int reconcile_ledger(struct db *db, int64_t rerun_batch_id)
 {
-    for (size_t i = 0; i < sizeof reconcile_sql / sizeof reconcile_sql[0]; i++) {
-        sqlite3_stmt *s = db_stmt(db, reconcile_sql[i]);
-        if (!s)
+    for (size_t i = 0; i < sizeof reconcile_sql / sizeof reconcile_sql[0]; i++)
+        if (db_exec_int(db, reconcile_sql[i], rerun_batch_id) != SQLITE_DONE)
             return -1;
-        db_bind_int(s, 1, rerun_batch_id);
-        if (db_exec_stmt(s) != SQLITE_DONE)
-            return -1;
-    }
     return 0;
 }

@@ -85,12 +85,8 @@ static int rollback_chain(struct db *db, day_t from)
                     " as_of INTEGER NOT NULL)") != SQLITE_OK ||
         db_exec(db, "DELETE FROM temp.old_batch") != SQLITE_OK)
         return -1;
-    sqlite3_stmt *fill = db_stmt(db, "INSERT INTO temp.old_batch SELECT id, as_of FROM batch"
-                                     " WHERE in_effect = 1 AND as_of >= ?");
-    if (!fill)
-        return -1;
-    db_bind_int(fill, 1, from);
-    if (db_exec_stmt(fill) != SQLITE_DONE)
+    if (db_exec_int(db, "INSERT INTO temp.old_batch SELECT id, as_of FROM batch"
+                        " WHERE in_effect = 1 AND as_of >= ?1", from) != SQLITE_DONE)
         return -1;
     for (size_t i = 0; i < sizeof rollback_sql / sizeof rollback_sql[0]; i++) {
         sqlite3_stmt *s = db_stmt(db, rollback_sql[i]);
@@ -156,11 +152,8 @@ static int stored_inputs(struct db *db, const struct chain_link *link, struct ba
 
 static int mark_rerun_start(struct db *db, int64_t id)
 {
-    sqlite3_stmt *s = db_stmt(db, "UPDATE batch SET rerun_start = 1 WHERE id = ?");
-    if (!s)
-        return -1;
-    db_bind_int(s, 1, id);
-    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+    return db_exec_int(db, "UPDATE batch SET rerun_start = 1 WHERE id = ?1", id) == SQLITE_DONE ? 0
+                                                                                             : -1;
 }
 
 /* Rolls back and replays the chain; fills links[].new_id. */

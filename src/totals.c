@@ -142,15 +142,9 @@ int totals_rebuild(struct db *db, int64_t first_batch)
         "INSERT INTO ledger_day(as_of, currency, kind, account, amount) "
         LEDGER_DAY_SELECT(LEDGER_POSTINGS_DATED_SINCE("(SELECT as_of FROM batch WHERE id = ?1)")),
     };
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        sqlite3_stmt *s = db_stmt(db, steps[i]);
-        if (!s)
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (db_exec_int(db, steps[i], first_batch) != SQLITE_DONE)
             return -1;
-        if (sqlite3_bind_parameter_count(s) > 0)
-            db_bind_int(s, 1, first_batch);
-        if (db_exec_stmt(s) != SQLITE_DONE)
-            return -1;
-    }
     return 0;
 }
 
@@ -166,13 +160,10 @@ int totals_open_book_kept(struct db *db)
 
 int totals_keep_open_book(struct db *db, int64_t batch_id)
 {
-    if (totals_open_book_kept(db))
-        return -1;
-    sqlite3_stmt *s = db_stmt(db, "INSERT INTO temp.open_book_at(batch_id, currency, placed_on,"
-                                  " orders, amount) SELECT ?1, currency, placed_on, orders, amount"
-                                  " FROM open_book");
-    if (!s)
-        return -1;
-    db_bind_int(s, 1, batch_id);
-    return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
+    return totals_open_book_kept(db) == 0 &&
+                   db_exec_int(db, "INSERT INTO temp.open_book_at(batch_id, currency, placed_on,"
+                                   " orders, amount) SELECT ?1, currency, placed_on, orders,"
+                                   " amount FROM open_book", batch_id) == SQLITE_DONE
+               ? 0
+               : -1;
 }

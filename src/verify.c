@@ -245,12 +245,8 @@ long verify_rerun(struct db *db, int64_t first_batch, FILE *out)
     if (db_exec(db, "DROP TABLE IF EXISTS temp.rerun_move;"
                     " CREATE TEMP TABLE rerun_move(order_id, refunded, released, kind)") != SQLITE_OK)
         return -1;
-    sqlite3_stmt *moves = db_stmt(db, RERUN_MOVES " INSERT INTO temp.rerun_move"
-                                      " SELECT order_id, refunded, released, kind FROM moves");
-    if (!moves)
-        return -1;
-    db_bind_int(moves, 1, first_batch);
-    if (db_exec_stmt(moves) != SQLITE_DONE)
+    if (db_exec_int(db, RERUN_MOVES " INSERT INTO temp.rerun_move SELECT order_id, refunded,"
+                                    " released, kind FROM moves", first_batch) != SQLITE_DONE)
         return -1;
     long problems = run_checks(db, rerun_checks, sizeof rerun_checks / sizeof rerun_checks[0],
                                first_batch, out);
