@@ -34,8 +34,9 @@ static int post(const struct ledger_target *to, const char *kind, const char *re
                 {ACCOUNT_REFUND_PAYABLE, l->refund_payable}};
     for (int i = 0; i < 5; i++) {
         db_bind_int(txn, 7 + i, legs[i].amount);
-        if (legs[i].amount != 0)
-            totals_add_leg(to->totals, currency, kind, legs[i].account, legs[i].amount);
+        if (legs[i].amount != 0 &&
+            totals_add_leg(to->totals, currency, kind, legs[i].account, legs[i].amount) != 0)
+            return -1;
     }
     return db_exec_stmt(txn) == SQLITE_DONE ? 0 : -1;
 }

@@ -1,6 +1,7 @@
 /* totals.c: in-memory accumulation of a batch's summary changes. Ledger
  * legs go to a flat array indexed by (currency, kind, account); open-book
- * changes to a small open-addressing table keyed by (currency, date). */
+ * changes to an open-addressing table keyed by (currency, date), which
+ * doubles as it fills. */
 #include "totals.h"
 
 #include <stdlib.h>
@@ -13,8 +14,9 @@ static const char *const accounts[] = {"buyer_funds", "escrow", "seller_payable"
                                        "refund_payable"};
 #define N_KINDS 3
 #define N_ACCOUNTS 5
-#define MAX_CURRENCIES 64  /* distinct currencies in one batch */
-#define BOOK_SLOTS 16384   /* distinct (currency, date placed) in one batch */
+#define CURRENCY_CODES (26 * 26 * 26) /* every three-letter code */
+#define MAX_CURRENCIES 256            /* in one batch: more than ISO 4217 has */
+#define BOOK_FIRST_SLOTS 1024         /* a power of two */
 
 struct book_entry {
     char currency[4];
@@ -25,11 +27,12 @@ struct book_entry {
 };
 
 struct totals {
+    short slot_of[CURRENCY_CODES]; /* 1 + the currency's index below; 0 when not seen */
     char currencies[MAX_CURRENCIES][4];
     int n_currencies;
     money_t legs[MAX_CURRENCIES][N_KINDS][N_ACCOUNTS];
-    struct book_entry book[BOOK_SLOTS];
-    int book_used;
+    struct book_entry *book; /* book_slots entries, at most half of them used */
+    size_t book_slots, book_used;
 };
 
 struct totals *totals_new(void)
@@ -39,6 +42,8 @@ struct totals *totals_new(void)
 
 void totals_free(struct totals *t)
 {
+    if (t)
+        free(t->book);
     free(t);
 }
 
@@ -50,49 +55,82 @@ static int find(const char *const *names, int n, const char *name)
     return -1;
 }
 
+/* The index of a three-letter upper-case currency, given one on first
+ * sight; -1 for anything else (ingest.c stores ISO 4217 codes only). */
 static int currency_slot(struct totals *t, const char *currency)
 {
-    for (int i = 0; i < t->n_currencies; i++)
-        if (strcmp(t->currencies[i], currency) == 0)
-            return i;
-    if (t->n_currencies == MAX_CURRENCIES)
+    long code = 0;
+    for (int i = 0; i < 3; i++) {
+        if (currency[i] < 'A' || currency[i] > 'Z')
+            return -1;
+        code = code * 26 + (currency[i] - 'A');
+    }
+    if (currency[3] != '\0')
         return -1;
-    memcpy(t->currencies[t->n_currencies], currency, 4);
-    return t->n_currencies++;
+    if (t->slot_of[code] == 0) {
+        if (t->n_currencies == MAX_CURRENCIES)
+            return -1;
+        memcpy(t->currencies[t->n_currencies], currency, 4);
+        t->slot_of[code] = (short)++t->n_currencies;
+    }
+    return t->slot_of[code] - 1;
 }
 
-void totals_add_leg(struct totals *t, const char *currency, const char *kind,
-                    const char *account, money_t amount)
+int totals_add_leg(struct totals *t, const char *currency, const char *kind, const char *account,
+                   money_t amount)
 {
     int c = currency_slot(t, currency), k = find(kinds, N_KINDS, kind),
         a = find(accounts, N_ACCOUNTS, account);
-    if (c >= 0 && k >= 0 && a >= 0)
-        t->legs[c][k][a] += amount;
+    if (c < 0 || k < 0 || a < 0)
+        return -1;
+    t->legs[c][k][a] += amount;
+    return 0;
+}
+
+/* The entry of (currency, placed) in a table of `slots` entries (a power
+ * of two, never full), or the free one where it belongs. */
+static struct book_entry *book_entry(struct book_entry *book, size_t slots, const char *currency,
+                                     day_t placed)
+{
+    size_t h = ((size_t)(unsigned)placed * 2654435761u) ^
+               (size_t)(currency[0] * 31 * 31 + currency[1] * 31 + currency[2]);
+    for (size_t probe = 0;; probe++) {
+        struct book_entry *e = &book[(h + probe) & (slots - 1)];
+        if (!e->used || (e->placed == placed && strcmp(e->currency, currency) == 0))
+            return e;
+    }
+}
+
+/* Doubles the table (or makes the first one). 0 or -1 when out of memory. */
+static int book_grow(struct totals *t)
+{
+    size_t slots = t->book_slots ? 2 * t->book_slots : BOOK_FIRST_SLOTS;
+    struct book_entry *book = calloc(slots, sizeof *book);
+    if (!book)
+        return -1;
+    for (size_t i = 0; i < t->book_slots; i++)
+        if (t->book[i].used)
+            *book_entry(book, slots, t->book[i].currency, t->book[i].placed) = t->book[i];
+    free(t->book);
+    t->book = book;
+    t->book_slots = slots;
+    return 0;
 }
 
 int totals_add_book(struct totals *t, const char *currency, day_t placed, money_t amount,
                     int orders)
 {
-    unsigned h = ((unsigned)placed * 2654435761u) ^ (unsigned)(currency[0] * 31 * 31 +
-                                                              currency[1] * 31 + currency[2]);
-    for (int probe = 0; probe < BOOK_SLOTS; probe++) {
-        struct book_entry *e = &t->book[(h + (unsigned)probe) % BOOK_SLOTS];
-        if (e->used && e->placed == placed && strcmp(e->currency, currency) == 0) {
-            e->orders += orders;
-            e->amount += amount;
-            return 0;
-        }
-        if (!e->used) {
-            if (t->book_used == BOOK_SLOTS / 2)
-                return -1; /* keep probes short; a batch never spans 8192 days */
-            *e = (struct book_entry){.placed = placed, .used = 1, .orders = orders,
-                                     .amount = amount};
-            memcpy(e->currency, currency, 4);
-            t->book_used++;
-            return 0;
-        }
+    if (strlen(currency) != 3 || (2 * (t->book_used + 1) > t->book_slots && book_grow(t)))
+        return -1;
+    struct book_entry *e = book_entry(t->book, t->book_slots, currency, placed);
+    if (!e->used) {
+        *e = (struct book_entry){.placed = placed, .used = 1};
+        memcpy(e->currency, currency, 4);
+        t->book_used++;
     }
-    return -1;
+    e->orders += orders;
+    e->amount += amount;
+    return 0;
 }
 
 int totals_flush(struct totals *t, struct db *db, day_t as_of)
@@ -120,7 +158,7 @@ int totals_flush(struct totals *t, struct db *db, day_t as_of)
                 if (db_exec_stmt(leg) != SQLITE_DONE)
                     return -1;
             }
-    for (int i = 0; i < BOOK_SLOTS; i++) {
+    for (size_t i = 0; i < t->book_slots; i++) {
         const struct book_entry *e = &t->book[i];
         if (!e->used || (e->orders == 0 && e->amount == 0))
             continue;

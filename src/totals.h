@@ -19,11 +19,14 @@ struct totals;
 struct totals *totals_new(void);
 void totals_free(struct totals *t);
 
-/* Adds one ledger leg of a posting of `kind` (capture, release, refund). */
-void totals_add_leg(struct totals *t, const char *currency, const char *kind,
-                    const char *account, money_t amount);
+/* Adds one ledger leg of a posting of `kind` (capture, release, refund).
+ * 0, or -1 for a currency that is not three letters A-Z or past the
+ * 256th of the batch, or an unknown kind or account. */
+int totals_add_leg(struct totals *t, const char *currency, const char *kind, const char *account,
+                   money_t amount);
 
-/* Adds orders (+1 captured, -1 closed) of `amount` placed on `placed`. */
+/* Adds orders (+1 captured, -1 closed) of `amount` placed on `placed`.
+ * 0, or -1 when out of memory or the currency is not three characters. */
 int totals_add_book(struct totals *t, const char *currency, day_t placed, money_t amount,
                     int orders);
 

@@ -159,4 +159,23 @@ add,capture,M5,M5,40.00,USD,2026-06-02
 cancel,capture,M5,M5,40.00,USD,2026-06-03
 CSV
 
+# Seventy currencies in one night, each on ten dates placed (700 open-book
+# entries): every leg and every order reaches the summaries, so the whole
+# check holds, and a rerun of the next night, which checks its escrow
+# against them, commits.
+grep -o '"[A-Z][A-Z][A-Z]"' "$SRCDIR/src/money.c" | tr -d '"' | head -n 70 |
+    awk -v h="$OH" 'BEGIN { print h } { for (d = 1; d <= 10; d++)
+        printf "W-%s-%d,B1,S1,2026-07-%02d,1,%s,paypal,30\n", $1, d, d, $1 }' >"$WORK/many.csv"
+[ "$(($(wc -l <"$WORK/many.csv") - 1))" -eq 700 ] || fail "the seventy-currency night has $(wc -l <"$WORK/many.csv") lines"
+inputs 2026-07-20 "$(tail -n +2 "$WORK/many.csv")
+" '' ''
+inputs 2026-07-21 '' '' ''
+rm -f "$WORK/arbiter.db" "$WORK/arbiter.db-wal" "$WORK/arbiter.db-shm"
+for d in 2026-07-20 2026-07-21; do
+    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
+done
+check_exit 0 "verify after seventy currencies" -- arb verify
+check_exit 0 "rerun after seventy currencies" -- arb rerun --as-of 2026-07-21
+check_exit 0 "verify after that rerun" -- arb verify
+
 finish
