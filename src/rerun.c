@@ -2,6 +2,7 @@
  * replay as new revisions. The ledger side is in reconcile.c. */
 #include "rerun.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -79,7 +80,33 @@ static const char *const rollback_sql[] = {
     "UPDATE batch SET in_effect = 0 WHERE id IN (SELECT id FROM temp.old_batch)",
 };
 
-static int rollback_chain(struct db *db, day_t from)
+/* Whether the batches in temp.old_batch captured orders that OLD_CAPTURES
+ * cannot find: their batch_file counts more orders accepted than there
+ * are orders of those batches with a capture posting dated as a batch
+ * rolled back. Only a database written before schema version 3 has
+ * such orders (a rerun then kept a capture on the night it left).
+ * 1, 0, or -1 on a database error. */
+static int captures_elsewhere(struct db *db)
+{
+    sqlite3_stmt *s = db_stmt(
+        db, "SELECT (SELECT coalesce(sum(f.accepted), 0) FROM temp.old_batch b"
+            "  CROSS JOIN batch_file f ON f.batch_id = b.id AND f.file_no = ?1)"
+            " > (SELECT count(*) FROM orders WHERE order_id IN (" OLD_CAPTURES ")"
+            "  AND batch_id IN (SELECT id FROM temp.old_batch))");
+    if (!s)
+        return -1;
+    db_bind_int(s, 1, FILE_ORDERS);
+    int rc = sqlite3_step(s), elsewhere = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_reset(s);
+    return elsewhere;
+}
+
+/* Undoes the chain from `from` on. *whole is set when some of its orders
+ * were captured on another night (captures_elsewhere): they are found by
+ * a scan of every order, and the rerun then rebuilds open_book and checks
+ * the whole database, as reruns did before the dates it replays were
+ * enough. */
+static int rollback_chain(struct db *db, day_t from, bool *whole)
 {
     if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS old_batch(id INTEGER PRIMARY KEY,"
                     " as_of INTEGER NOT NULL)") != SQLITE_OK ||
@@ -88,9 +115,20 @@ static int rollback_chain(struct db *db, day_t from)
     if (db_exec_int(db, "INSERT INTO temp.old_batch SELECT id, as_of FROM batch"
                         " WHERE in_effect = 1 AND as_of >= ?1", from) != SQLITE_DONE)
         return -1;
+    int elsewhere = captures_elsewhere(db);
+    if (elsewhere < 0)
+        return -1;
+    *whole = elsewhere == 1;
     for (size_t i = 0; i < sizeof rollback_sql / sizeof rollback_sql[0]; i++) {
         sqlite3_stmt *s = db_stmt(db, rollback_sql[i]);
         if (!s || db_exec_stmt(s) != SQLITE_DONE)
+            return -1;
+    }
+    if (*whole) {
+        log_warn("rerun: some orders were captured on another night than their own (a database"
+                 " written before schema version 3): checking the whole database");
+        if (db_exec(db, "DELETE FROM orders WHERE batch_id IN (SELECT id FROM temp.old_batch)") !=
+            SQLITE_OK)
             return -1;
     }
     return 0;
@@ -158,10 +196,10 @@ static int mark_rerun_start(struct db *db, int64_t id)
 
 /* Rolls back and replays the chain; fills links[].new_id. */
 static int replay(struct session *s, const struct options *o, struct batch_inputs *replace,
-                  struct chain_link *links, long n, char *err, size_t err_size)
+                  struct chain_link *links, long n, bool *whole, char *err, size_t err_size)
 {
     log_phase_begin("rollback");
-    if (reconcile_snapshot(s->db, links[0].as_of) || rollback_chain(s->db, links[0].as_of)) {
+    if (reconcile_snapshot(s->db, links[0].as_of) || rollback_chain(s->db, links[0].as_of, whole)) {
         snprintf(err, err_size, "cannot roll back the batches: %s", db_errmsg(s->db));
         return EX_SOFTWARE;
     }
@@ -192,7 +230,8 @@ static int replay(struct session *s, const struct options *o, struct batch_input
     }
     log_phase_begin("reconcile");
     if (mark_rerun_start(s->db, links[0].new_id) ||
-        reconcile_ledger(s->db, links[0].new_id) != 0 || totals_rebuild(s->db, links[0].new_id) != 0) {
+        reconcile_ledger(s->db, links[0].new_id) != 0 || totals_rebuild(s->db, links[0].new_id) != 0 ||
+        (*whole && totals_rebuild_open_book(s->db) != 0)) {
         snprintf(err, err_size, "cannot reconcile the ledger: %s", db_errmsg(s->db));
         return EX_SOFTWARE;
     }
@@ -206,6 +245,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
 {
     static struct chain_link links[MAX_CHAIN];
     char err[1200], date[DATE_TEXT_SIZE];
+    bool whole = false;
     date_format(o->as_of, date);
     if (db_exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
         log_error("%s: cannot start the rerun: %s", o->db_path, db_errmsg(s->db));
@@ -218,11 +258,11 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         snprintf(err, sizeof err, "no committed batch %s to rerun", date);
         rc = n < 0 ? EX_SOFTWARE : EX_DATAERR;
     } else {
-        rc = replay(s, o, replace, links, n, err, sizeof err);
+        rc = replay(s, o, replace, links, n, &whole, err, sizeof err);
     }
     if (rc == 0) {
         log_phase_begin("verify");
-        long broken = verify_rerun(s->db, links[0].new_id, stderr);
+        long broken = whole ? verify_all(s->db, stderr) : verify_rerun(s->db, links[0].new_id, stderr);
         if (broken != 0) {
             snprintf(err, sizeof err, "rerun breaks %ld ledger invariant(s): not committed", broken);
             rc = EX_SOFTWARE;

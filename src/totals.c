@@ -186,6 +186,16 @@ int totals_rebuild(struct db *db, int64_t first_batch)
     return 0;
 }
 
+int totals_rebuild_open_book(struct db *db)
+{
+    return db_exec(db, "DELETE FROM open_book;"
+                       " INSERT INTO open_book(currency, placed_on, orders, amount)"
+                       " SELECT currency, placed_on, count(*), sum(amount) FROM orders"
+                       " WHERE closed_batch IS NULL GROUP BY currency, placed_on") == SQLITE_OK
+               ? 0
+               : -1;
+}
+
 int totals_open_book_kept(struct db *db)
 {
     return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS open_book_at(batch_id INTEGER NOT NULL,"

@@ -40,6 +40,10 @@ int totals_flush(struct totals *t, struct db *db, day_t as_of);
  * (rerun.c) and the replayed batches keep it. 0 or -1. */
 int totals_rebuild(struct db *db, int64_t first_batch);
 
+/* Recomputes open_book from the open orders: after a rerun whose rollback
+ * could not find every order it removed by key (rerun.c). 0 or -1. */
+int totals_rebuild_open_book(struct db *db);
+
 /* Keeps a copy of open_book as it is now, as batch_id left it, in
  * temp.open_book_at (this connection's only). A rerun keeps one for each
  * batch it replays but the last, whose workbooks are written after the

@@ -159,6 +159,40 @@ add,capture,M5,M5,40.00,USD,2026-06-02
 cancel,capture,M5,M5,40.00,USD,2026-06-03
 CSV
 
+# A database written before schema version 3 can hold an order whose
+# capture a rerun kept on the night it left (here M1's, moved by hand from
+# 06-12 to 06-11 with its batch's range and ledger_day). A rerun from the order's
+# own night cannot find it by key: it says so, checks the whole database
+# and refuses, as reruns always did, rather than leave the order behind.
+# The rerun from the capture's night moves the capture home, and then
+# the order's night reruns again.
+inputs 2026-06-11 'M2,B2,S2,2026-06-01,10.00,USD,paypal,3
+' '' ''
+inputs 2026-06-12 'M1,B1,S1,2026-06-01,100.00,USD,paypal,3
+' '' ''
+rm -f "$WORK/arbiter.db" "$WORK/arbiter.db-wal" "$WORK/arbiter.db-shm"
+for d in 2026-06-11 2026-06-12; do
+    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
+done
+sqlite3 "$WORK/arbiter.db" "
+    UPDATE ledger_txn SET batch_id = 1 WHERE kind = 'capture' AND ref = 'M1';
+    UPDATE batch SET last_txn = (SELECT last_txn FROM batch WHERE id = 2) WHERE id = 1;
+    INSERT INTO ledger_day(as_of, currency, kind, account, amount)
+    SELECT b.as_of, 'USD', 'capture', a.account, a.amount FROM batch b,
+        (SELECT 'escrow' AS account, 10000 AS amount UNION ALL SELECT 'buyer_funds', -10000) a
+    WHERE b.id = 1 ON CONFLICT DO UPDATE SET amount = amount + excluded.amount;
+    UPDATE ledger_day SET amount = amount - CASE account WHEN 'escrow' THEN 10000 ELSE -10000 END
+    WHERE as_of = (SELECT as_of FROM batch WHERE id = 2) AND kind = 'capture'
+    AND account IN ('escrow', 'buyer_funds');"
+check_exit 0 "the old database checks out" -- arb verify
+before=$(db_digest)
+check_exit 70 "rerun of the order's night on the old database" -- arb rerun --as-of 2026-06-12
+check_grep 'captured on another night than their own' "$WORK/err" "the old capture explained"
+[ "$(db_digest)" = "$before" ] || fail "refused rerun changed the old database"
+check_exit 0 "rerun of the capture's night" -- arb rerun --as-of 2026-06-11
+check_exit 0 "then of the order's night" -- arb rerun --as-of 2026-06-12
+check_exit 0 "verify after the capture went home" -- arb verify
+
 # Seventy currencies in one night, each on ten dates placed (700 open-book
 # entries): every leg and every order reaches the summaries, so the whole
 # check holds, and a rerun of the next night, which checks its escrow
