@@ -20,6 +20,13 @@ inputs() {
         >"$WORK/in/$1/claims.csv"
 }
 
+# nights D...: runs each night from its input folder.
+nights() {
+    for d in "$@"; do
+        check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
+    done
+}
+
 # in_effect_twice: refund IDs or release orders with more than one row in effect.
 in_effect_twice() {
     sqlite3 "$WORK/arbiter.db" "SELECT refund_id FROM refund WHERE status <> 'cancelled'
@@ -38,9 +45,7 @@ P2,2026-05-05,lost
 inputs 2026-05-06 '' '' 'Q1,P1,2026-05-06,not_as_described,30.00,rejected,2026-05-06
 '
 inputs 2026-05-21 '' '' ''
-for d in 2026-05-04 2026-05-05 2026-05-06 2026-05-21; do
-    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
-done
+nights 2026-05-04 2026-05-05 2026-05-06 2026-05-21
 check_grep '^RF-P2,P2,,B2,card_credit,200.00,EUR,2026-05-05,' "$WORK/reports/2026-05-05/r1/refunds.csv" "lost order refunded"
 check_grep '^Q1,P1,not_as_described,MANUAL_REVIEW,SNAD_SELLER_REJECTED,,USD,$' "$WORK/reports/2026-05-21/r1/decisions.csv" "claim waits for the disputes team"
 
@@ -120,9 +125,7 @@ M2,B2,S2,2026-06-01,10.00,USD,paypal,3
 ' '' ''
 inputs 2026-06-02 'M1,B1,S1,2026-06-01,100.00,USD,paypal,3
 ' '' ''
-for d in 2026-06-01 2026-06-02; do
-    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
-done
+nights 2026-06-01 2026-06-02
 mkdir -p "$WORK/drop"
 printf '%s\nM2,B2,S2,2026-06-01,10.00,USD,paypal,3\n' "$OH" >"$WORK/drop/orders.csv"
 # moves D DIR REV LATER LATER_REV: the rerun of D with DIR's files moves a
@@ -149,7 +152,7 @@ CSV
 # reversal, which lies in a batch of an earlier night (verify_rerun).
 inputs 2026-06-03 'M5,B5,S5,2026-06-02,40.00,USD,paypal,3
 ' '' ''
-check_exit 0 "night 2026-06-03" -- arb run --as-of 2026-06-03 --in "$WORK/in/2026-06-03"
+nights 2026-06-03
 mkdir -p "$WORK/early"
 printf '%s\nM1,B1,S1,2026-06-01,100.00,USD,paypal,3\nM5,B5,S5,2026-06-02,40.00,USD,paypal,3\n' \
     "$OH" >"$WORK/early/orders.csv"
@@ -160,10 +163,11 @@ cancel,capture,M5,M5,40.00,USD,2026-06-03
 CSV
 
 # A database written before schema version 3 can hold an order whose
-# capture a rerun kept on the night it left (here M1's, moved by hand from
-# 06-12 to 06-11 with its batch's range and ledger_day). A rerun from the order's
-# own night cannot find it by key: it says so, checks the whole database
-# and refuses, as reruns always did, rather than leave the order behind.
+# capture a rerun kept on the night it left (here M1's, moved by hand
+# from 06-12 to 06-11 with its batch's range and ledger_day). A rerun from
+# the order's own night cannot find it by key: it says so, checks the
+# whole database and refuses, as reruns always did, rather than leave the
+# order behind.
 # The rerun from the capture's night moves the capture home, and then
 # the order's night reruns again.
 inputs 2026-06-11 'M2,B2,S2,2026-06-01,10.00,USD,paypal,3
@@ -171,9 +175,7 @@ inputs 2026-06-11 'M2,B2,S2,2026-06-01,10.00,USD,paypal,3
 inputs 2026-06-12 'M1,B1,S1,2026-06-01,100.00,USD,paypal,3
 ' '' ''
 rm -f "$WORK/arbiter.db" "$WORK/arbiter.db-wal" "$WORK/arbiter.db-shm"
-for d in 2026-06-11 2026-06-12; do
-    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
-done
+nights 2026-06-11 2026-06-12
 sqlite3 "$WORK/arbiter.db" "
     UPDATE ledger_txn SET batch_id = 1 WHERE kind = 'capture' AND ref = 'M1';
     UPDATE batch SET last_txn = (SELECT last_txn FROM batch WHERE id = 2) WHERE id = 1;
@@ -205,9 +207,7 @@ inputs 2026-07-20 "$(tail -n +2 "$WORK/many.csv")
 " '' ''
 inputs 2026-07-21 '' '' ''
 rm -f "$WORK/arbiter.db" "$WORK/arbiter.db-wal" "$WORK/arbiter.db-shm"
-for d in 2026-07-20 2026-07-21; do
-    check_exit 0 "night $d" -- arb run --as-of "$d" --in "$WORK/in/$d"
-done
+nights 2026-07-20 2026-07-21
 check_exit 0 "verify after seventy currencies" -- arb verify
 check_exit 0 "rerun after seventy currencies" -- arb rerun --as-of 2026-07-21
 check_exit 0 "verify after that rerun" -- arb verify
