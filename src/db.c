@@ -133,8 +133,15 @@ sqlite3 *db_handle(struct db *db)
     return db->handle;
 }
 
+/* The message of the last statement that failed in db_exec_stmt on this
+ * thread. A caller that resets other statements on its way out makes
+ * SQLite report "not an error"; db_errmsg still gives the failure. */
+static _Thread_local char failed_message[256];
+
 const char *db_errmsg(struct db *db)
 {
+    if (sqlite3_errcode(db->handle) == SQLITE_OK && failed_message[0])
+        return failed_message;
     return sqlite3_errmsg(db->handle);
 }
 
@@ -402,6 +409,9 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 int db_exec_stmt(sqlite3_stmt *stmt)
 {
     int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        snprintf(failed_message, sizeof failed_message, "%s",
+                 sqlite3_errmsg(sqlite3_db_handle(stmt)));
     sqlite3_reset(stmt);
     return rc;
 }

@@ -151,6 +151,9 @@ refused "CREATE TRIGGER keep_open AFTER UPDATE OF closed_batch ON orders
 refused "CREATE TRIGGER short_refund AFTER INSERT ON refund BEGIN
     UPDATE refund SET amount = amount - 1 WHERE rowid = NEW.rowid; END" \
     '^BROKEN an order settled by the batch is not closed in full: S-2: amount 2000, refunded 1999, released 0, closed by batch [0-9]*$'
+# a database that fails a write mid-night: the failure itself is named
+refused "CREATE TRIGGER planted AFTER INSERT ON refund BEGIN SELECT RAISE(ABORT, 'planted failure'); END" \
+    'deciding batch: database error: planted failure$'
 # the last one balances its legs but posts less than the release row says
 refused "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'release' BEGIN
     UPDATE ledger_txn SET escrow = escrow + 1, seller_payable = seller_payable - 1
