@@ -33,6 +33,16 @@ struct ledger_target {
     " AND coalesce(" b ".last_txn, (SELECT max(id) FROM ledger_txn)) AND +" t ".batch_id = " b ".id"
 #define LEDGER_BATCH_POSTINGS LEDGER_BATCH_POSTINGS_AS("b", "t")
 
+/* The as-of date of batch ?1: the first night of a rerun whose first
+ * batch is ?1, from which on it replays (rerun.c, totals.c, verify.c). */
+#define LEDGER_DATE_OF_BATCH "(SELECT as_of FROM batch WHERE id = ?1)"
+
+/* The orders whose capture postings lie in the batches of the dates from
+ * `from` (an SQL expression) on, as order_id. */
+#define LEDGER_CAPTURES_SINCE(from)                                                               \
+    "SELECT t.order_id FROM" LEDGER_BATCH_POSTINGS " WHERE b.as_of >= " from                      \
+    " AND +t.kind = 'capture'"
+
 /* A posting `t` of the kind `kind` dated ob.as_of, as (id, as_of, kind,
  * ref, currency and the five legs): the rows LEDGER_DAY_SELECT sums. */
 #define LEDGER_POSTING_COLUMNS(kind, t)                                                           \

@@ -55,7 +55,7 @@ static const char *const reconcile_sql[] = {
     "INSERT INTO temp.new_posting(txn_id, kind, ref, order_id, as_of, currency, amount, legs)"
     " SELECT" POSTING_COLUMNS " FROM" LEDGER_BATCH_POSTINGS
     " WHERE b.in_effect = 1"
-    " AND b.as_of >= (SELECT as_of FROM batch WHERE id = ?1)"
+    " AND b.as_of >= " LEDGER_DATE_OF_BATCH
     " AND t.kind IN ('capture', 'refund', 'release')",
     /* unchanged (same legs in the batch of the same date): the old posting
      * stays in effect, the new one goes. One that moved to another night

@@ -24,9 +24,7 @@ struct chain_link {
 
 /* The orders whose capture postings lie in a batch of the date of one in
  * temp.old_batch or later, and those with a refund or release of one. */
-#define OLD_CAPTURES                                                                              \
-    "SELECT t.order_id FROM" LEDGER_BATCH_POSTINGS                                                \
-    " WHERE b.as_of >= (SELECT min(as_of) FROM temp.old_batch) AND +t.kind = 'capture'"
+#define OLD_CAPTURES LEDGER_CAPTURES_SINCE("(SELECT min(as_of) FROM temp.old_batch)")
 #define OLD_SETTLEMENTS                                                                           \
     "SELECT f.order_id FROM temp.old_batch b CROSS JOIN refund f ON f.batch_id = b.id"            \
     " UNION ALL SELECT l.order_id FROM temp.old_batch b CROSS JOIN release l ON l.batch_id = b.id"
@@ -229,8 +227,8 @@ static int replay(struct session *s, const struct options *o, struct batch_input
         links[i].new_id = b.id;
     }
     log_phase_begin("reconcile");
-    if (mark_rerun_start(s->db, links[0].new_id) ||
-        reconcile_ledger(s->db, links[0].new_id) != 0 || totals_rebuild(s->db, links[0].new_id) != 0 ||
+    if (mark_rerun_start(s->db, links[0].new_id) || reconcile_ledger(s->db, links[0].new_id) != 0 ||
+        totals_rebuild_ledger_day(s->db, links[0].new_id) != 0 ||
         (*whole && totals_rebuild_open_book(s->db) != 0)) {
         snprintf(err, err_size, "cannot reconcile the ledger: %s", db_errmsg(s->db));
         return EX_SOFTWARE;

@@ -173,12 +173,12 @@ int totals_flush(struct totals *t, struct db *db, day_t as_of)
     return empty && db_exec_stmt(empty) == SQLITE_DONE ? 0 : -1;
 }
 
-int totals_rebuild(struct db *db, int64_t first_batch)
+int totals_rebuild_ledger_day(struct db *db, int64_t first_batch)
 {
     static const char *const steps[] = {
-        "DELETE FROM ledger_day WHERE as_of >= (SELECT as_of FROM batch WHERE id = ?1)",
+        "DELETE FROM ledger_day WHERE as_of >= " LEDGER_DATE_OF_BATCH,
         "INSERT INTO ledger_day(as_of, currency, kind, account, amount) "
-        LEDGER_DAY_SELECT(LEDGER_POSTINGS_DATED_SINCE("(SELECT as_of FROM batch WHERE id = ?1)")),
+        LEDGER_DAY_SELECT(LEDGER_POSTINGS_DATED_SINCE(LEDGER_DATE_OF_BATCH)),
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         if (db_exec_int(db, steps[i], first_batch) != SQLITE_DONE)

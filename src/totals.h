@@ -38,7 +38,7 @@ int totals_flush(struct totals *t, struct db *db, day_t as_of);
  * from that batch's date on, the only dates a rerun changes, from the
  * postings of those dates alone. open_book needs no rebuild: the rollback
  * (rerun.c) and the replayed batches keep it. 0 or -1. */
-int totals_rebuild(struct db *db, int64_t first_batch);
+int totals_rebuild_ledger_day(struct db *db, int64_t first_batch);
 
 /* Recomputes open_book from the open orders: after a rerun whose rollback
  * could not find every order it removed by key (rerun.c). 0 or -1. */

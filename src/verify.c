@@ -111,7 +111,7 @@ static const struct check all_checks[] = {
 };
 
 /* After a rerun whose first batch is ?1: the date the rerun replayed from. */
-#define SINCE "(SELECT as_of FROM batch WHERE id = ?1)"
+#define SINCE LEDGER_DATE_OF_BATCH
 
 /* The orders that a rerun from SINCE can have captured, settled or
  * unsettled: those captured in a batch of those dates, or with a refund
@@ -125,8 +125,7 @@ static const struct check all_checks[] = {
     "  ON f.batch_id = b.id WHERE b.as_of >= " SINCE                                             \
     "  UNION SELECT l.order_id FROM batch b CROSS JOIN release l ON l.batch_id = b.id"                  \
     "  WHERE b.as_of >= " SINCE                                                                   \
-    "  UNION SELECT t.order_id FROM" LEDGER_BATCH_POSTINGS " WHERE b.as_of >= " SINCE             \
-    "  AND +t.kind = 'capture'),"                                                                 \
+    "  UNION " LEDGER_CAPTURES_SINCE(SINCE) "),"                                                  \
     " refunds AS (SELECT f.rowid, s.order_id, f.amount FROM scoped s JOIN refund f"               \
     "  ON f.refund_id = 'RF-' || s.order_id AND f.status <> 'cancelled'"                          \
     "  AND f.order_id = s.order_id"                                                               \
