@@ -22,12 +22,6 @@ struct chain_link {
     int new_revision;
 };
 
-/* The orders whose capture postings lie in a batch of the date of one in
- * temp.old_batch or later, and those with a refund or release of one. */
-#define OLD_CAPTURES LEDGER_CAPTURES_SINCE("(SELECT min(as_of) FROM temp.old_batch)")
-#define OLD_SETTLEMENTS                                                                           \
-    "SELECT f.order_id FROM temp.old_batch b CROSS JOIN refund f ON f.batch_id = b.id"            \
-    " UNION ALL SELECT l.order_id FROM temp.old_batch b CROSS JOIN release l ON l.batch_id = b.id"
 #define OPEN_BOOK_ADD                                                                             \
     " ON CONFLICT(currency, placed_on) DO UPDATE SET orders = orders + excluded.orders,"          \
     " amount = amount + excluded.amount"
@@ -51,26 +45,35 @@ static const char *const rollback_sql[] = {
     " WHERE response_batch IN (SELECT id FROM temp.old_batch)",
     "UPDATE claim SET decided_batch = NULL, status = 'PENDING', rule = NULL"
     " WHERE decided_batch IN (SELECT id FROM temp.old_batch)",
-    /* The orders the batches captured and those they closed, found by key
-     * (not by a scan of every order ever placed): each captured order has
-     * its capture posting in a batch of its batch's date (the replaced
-     * revision keeps an unchanged one), and each closed order a refund or
-     * release of its closing batch (decide.c closes by them). open_book
-     * loses the open ones of the first and regains the second, as the
-     * replayed batches then add and take away theirs (totals.c). */
+    /* The orders the batches captured (temp.old_order) and those they
+     * closed (temp.old_closed), found once and by key, not by a scan of
+     * every order ever placed: each captured order has its capture posting
+     * in a batch of its batch's date (the replaced revision keeps an
+     * unchanged one), and each closed order a refund or release of its
+     * closing batch (decide.c closes by them). open_book loses the open
+     * ones of the first and regains the second, as the replayed batches
+     * then add and take away theirs (totals.c). */
+    "DELETE FROM temp.old_order",
+    "INSERT INTO temp.old_order SELECT order_id FROM orders WHERE order_id IN ("
+    LEDGER_CAPTURES_SINCE("(SELECT min(as_of) FROM temp.old_batch)") ")"
+    " AND batch_id IN (SELECT id FROM temp.old_batch)",
+    "DELETE FROM temp.old_closed",
+    "INSERT INTO temp.old_closed SELECT order_id FROM orders WHERE order_id IN (SELECT f.order_id"
+    "  FROM temp.old_batch b CROSS JOIN refund f ON f.batch_id = b.id UNION ALL SELECT l.order_id"
+    "  FROM temp.old_batch b CROSS JOIN release l ON l.batch_id = b.id)"
+    " AND closed_batch IN (SELECT id FROM temp.old_batch)",
     "INSERT INTO open_book(currency, placed_on, orders, amount)"
     " SELECT currency, placed_on, -count(*), -sum(amount) FROM orders"
-    " WHERE order_id IN (" OLD_CAPTURES ") AND batch_id IN (SELECT id FROM temp.old_batch)"
-    " AND closed_batch IS NULL GROUP BY currency, placed_on" OPEN_BOOK_ADD,
+    " WHERE order_id IN (SELECT order_id FROM temp.old_order) AND closed_batch IS NULL"
+    " GROUP BY currency, placed_on" OPEN_BOOK_ADD,
     "INSERT INTO open_book(currency, placed_on, orders, amount)"
     " SELECT currency, placed_on, count(*), sum(amount) FROM orders"
-    " WHERE order_id IN (" OLD_SETTLEMENTS ") AND closed_batch IN (SELECT id FROM temp.old_batch)"
+    " WHERE order_id IN (SELECT order_id FROM temp.old_closed)"
     " AND batch_id NOT IN (SELECT id FROM temp.old_batch) GROUP BY currency, placed_on"
     OPEN_BOOK_ADD,
-    "DELETE FROM orders WHERE order_id IN (" OLD_CAPTURES ")"
-    " AND batch_id IN (SELECT id FROM temp.old_batch)",
-    "UPDATE orders SET closed_batch = NULL WHERE order_id IN (" OLD_SETTLEMENTS ")"
-    " AND closed_batch IN (SELECT id FROM temp.old_batch)",
+    "DELETE FROM orders WHERE order_id IN (SELECT order_id FROM temp.old_order)",
+    "UPDATE orders SET closed_batch = NULL"
+    " WHERE order_id IN (SELECT order_id FROM temp.old_closed)",
     "UPDATE refund SET status = 'cancelled'"
     " WHERE batch_id IN (SELECT id FROM temp.old_batch) AND status <> 'cancelled'",
     "UPDATE release SET status = 'cancelled'"
@@ -78,19 +81,17 @@ static const char *const rollback_sql[] = {
     "UPDATE batch SET in_effect = 0 WHERE id IN (SELECT id FROM temp.old_batch)",
 };
 
-/* Whether the batches in temp.old_batch captured orders that OLD_CAPTURES
- * cannot find: their batch_file counts more orders accepted than there
- * are orders of those batches with a capture posting dated as a batch
- * rolled back. Only a database written before schema version 3 has
- * such orders (a rerun then kept a capture on the night it left).
+/* Whether the batches in temp.old_batch captured orders that their
+ * capture postings did not find (temp.old_order): their batch_file counts
+ * more orders accepted. Only a database written before schema version 3
+ * has such orders (a rerun then kept a capture on the night it left).
  * 1, 0, or -1 on a database error. */
 static int captures_elsewhere(struct db *db)
 {
     sqlite3_stmt *s = db_stmt(
         db, "SELECT (SELECT coalesce(sum(f.accepted), 0) FROM temp.old_batch b"
             "  CROSS JOIN batch_file f ON f.batch_id = b.id AND f.file_no = ?1)"
-            " > (SELECT count(*) FROM orders WHERE order_id IN (" OLD_CAPTURES ")"
-            "  AND batch_id IN (SELECT id FROM temp.old_batch))");
+            " > (SELECT count(*) FROM temp.old_order)");
     if (!s)
         return -1;
     db_bind_int(s, 1, FILE_ORDERS);
@@ -107,21 +108,24 @@ static int captures_elsewhere(struct db *db)
 static int rollback_chain(struct db *db, day_t from, bool *whole)
 {
     if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS old_batch(id INTEGER PRIMARY KEY,"
-                    " as_of INTEGER NOT NULL)") != SQLITE_OK ||
+                    " as_of INTEGER NOT NULL);"
+                    "CREATE TEMP TABLE IF NOT EXISTS old_order(order_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+                    "CREATE TEMP TABLE IF NOT EXISTS old_closed(order_id TEXT PRIMARY KEY) WITHOUT ROWID")
+            != SQLITE_OK ||
         db_exec(db, "DELETE FROM temp.old_batch") != SQLITE_OK)
         return -1;
     if (db_exec_int(db, "INSERT INTO temp.old_batch SELECT id, as_of FROM batch"
                         " WHERE in_effect = 1 AND as_of >= ?1", from) != SQLITE_DONE)
         return -1;
-    int elsewhere = captures_elsewhere(db);
-    if (elsewhere < 0)
-        return -1;
-    *whole = elsewhere == 1;
     for (size_t i = 0; i < sizeof rollback_sql / sizeof rollback_sql[0]; i++) {
         sqlite3_stmt *s = db_stmt(db, rollback_sql[i]);
         if (!s || db_exec_stmt(s) != SQLITE_DONE)
             return -1;
     }
+    int elsewhere = captures_elsewhere(db);
+    if (elsewhere < 0)
+        return -1;
+    *whole = elsewhere == 1;
     if (*whole) {
         log_warn("rerun: some orders were captured on another night than their own (a database"
                  " written before schema version 3): checking the whole database");
