@@ -183,11 +183,14 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
     if (placed > b->as_of)
         return reject(reason, "future_date");
 
-    /* Both statements take the row's eight values as ?1..?8. */
+    /* Both statements take the row's eight values as ?1..?8. An order
+     * whose ID is a stored claim's (a claim of another order: this one is
+     * new) is not inserted: see "one refund ID" at store_claim. */
     sqlite3_stmt *ins = db_stmt(
         b->db, "INSERT OR IGNORE INTO orders(order_id, buyer_id, seller_id, placed_on, amount,"
                " currency, payment_method, promised_days, promised_by, batch_id)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?4 + ?8, ?9)");
+               " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?4 + ?8, ?9"
+               " WHERE NOT EXISTS (SELECT 1 FROM claim WHERE claim_id = ?1)");
     if (!ins)
         return ROW_FAILED;
     bind_order(ins, rd, placed, amount, days);
@@ -209,6 +212,8 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
     int rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
+    /* no row: the order is stored with other values, or not at all (its
+     * ID is a claim's) */
     return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
 }
 
@@ -318,7 +323,15 @@ static enum row_outcome validate_event(struct reader *rd, const char **reason)
 
 enum { C_ID, C_ORDER, C_OPENED, C_REASON, C_AMOUNT, C_RESPONSE, C_RESPONDED };
 
-/* Stores a new claim, or merges a repeated row into the stored one. */
+/* Stores a new claim, or merges a repeated row into the stored one.
+ *
+ * One refund ID: SPEC §4 names a claim's refund RF-<claim_id> and a rule
+ * 18-19 refund RF-<order_id>. A claim whose ID is another order's ID
+ * would give that order's refund the same ID as the claim's, and the
+ * night would stop at the refund's unique index. So a new claim with
+ * such an ID is rejected (duplicate_conflict: the ID is taken), and so is
+ * a new order with a stored claim's ID (validate_order); a claim with its
+ * own order's ID is fine (one order, at most one refund in effect). */
 static enum row_outcome store_claim(struct reader *rd, const char **reason, day_t opened,
                                     bool has_amount, money_t amount, day_t responded)
 {
@@ -328,7 +341,8 @@ static enum row_outcome store_claim(struct reader *rd, const char **reason, day_
     sqlite3_stmt *ins = db_stmt(
         b->db, "INSERT OR IGNORE INTO claim(claim_id, order_id, opened_on, reason, amount,"
                " response, responded_on, response_batch, batch_id)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?6 IS NULL THEN NULL ELSE ?8 END, ?8)");
+               " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?6 IS NULL THEN NULL ELSE ?8 END, ?8"
+               " WHERE ?1 = ?2 OR NOT EXISTS (SELECT 1 FROM orders WHERE order_id = ?1)");
     if (!ins)
         return ROW_FAILED;
     db_bind_text(ins, 1, claim_id);
@@ -358,9 +372,11 @@ static enum row_outcome store_claim(struct reader *rd, const char **reason, day_
     db_bind_text(old, 4, field(rd, C_REASON));
     if (has_amount)
         db_bind_int(old, 5, amount);
-    if (sqlite3_step(old) != SQLITE_ROW) {
+    int rc = sqlite3_step(old);
+    if (rc != SQLITE_ROW) {
         sqlite3_reset(old);
-        return ROW_FAILED;
+        /* not stored: its ID is another order's */
+        return rc == SQLITE_DONE ? reject(reason, "duplicate_conflict") : ROW_FAILED;
     }
     bool same_claim = sqlite3_column_int(old, 0);
     bool had_response = sqlite3_column_type(old, 1) != SQLITE_NULL;
@@ -494,6 +510,8 @@ static enum row_outcome validate_override(struct reader *rd, const char **reason
     rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
+    /* no row: the order is stored with other values, or not at all (its
+     * ID is a claim's) */
     return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
 }
 

@@ -216,4 +216,56 @@ check_exit 0 "interleaved events" -- "$ARBITER" run --as-of 2026-04-07 --in "$mi
     FROM (SELECT * FROM orders ORDER BY order_id)")" = "M-1:20548:0 M-2:-:1" ] ||
     fail "interleaved events: delivered_on and lost"
 
+# One refund ID per refund: a claim's refund is RF-<claim_id>, a lost or
+# late order's RF-<order_id> (SPEC section 4). A new claim whose ID is
+# another order's, and a new order whose ID is a stored claim's, are
+# rejected (duplicate_conflict); without that, X-1's two refunds below
+# (the claim's on X-2, the lost order's own) and K-1's (the claim's, then
+# the order's) would share an ID, and the night would stop at exit 70.
+# A claim with its own order's ID (X-3) is accepted.
+ids=$WORK/in/ids-1
+mkdir -p "$ids"
+cat >"$ids/orders.csv" <<'CSV'
+order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days
+X-1,B1,S1,2026-04-01,10.00,USD,paypal,5
+X-2,B2,S2,2026-04-01,20.00,USD,paypal,5
+X-3,B3,S3,2026-04-01,30.00,USD,paypal,5
+X-4,B4,S4,2026-04-01,40.00,USD,paypal,5
+CSV
+printf 'order_id,event_at,status\nX-1,2026-04-05,lost\n' >"$ids/tracking.csv"
+cat >"$ids/claims.csv" <<'CSV'
+claim_id,order_id,opened_at,reason,amount,seller_response,responded_at
+X-1,X-2,2026-04-10,not_received,,accepted,2026-04-11
+X-3,X-3,2026-04-10,not_received,,accepted,2026-04-11
+K-1,X-4,2026-04-10,not_received,,,
+CSV
+ids_run() {
+    check_exit 0 "$1" -- "$ARBITER" run --as-of "$2" --in "$3" --db "$WORK/ids.db" \
+        --reports "$WORK/ids-reports" --quiet
+}
+ids_run "claim with another order's ID" 2026-05-01 "$ids"
+check_file "$WORK/ids-reports/2026-05-01/r1/rejects.csv" "claim with another order's ID rejected" <<'CSV'
+file,row,reason,raw
+claims.csv,2,duplicate_conflict,"X-1,X-2,2026-04-10,not_received,,accepted,2026-04-11"
+CSV
+cut -d, -f1-3,12 "$WORK/ids-reports/2026-05-01/r1/refunds.csv" >"$WORK/ids-refunds"
+check_file "$WORK/ids-refunds" "one refund per ID" <<'CSV'
+refund_id,order_id,claim_id,rule
+RF-K-1,X-4,K-1,INR_NOT_DELIVERED
+RF-X-1,X-1,,LOST_REFUND
+RF-X-3,X-3,X-3,INR_SELLER_ACCEPTED
+CSV
+ids2=$WORK/in/ids-2
+mkdir -p "$ids2"
+printf 'order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days\nK-1,B5,S5,2026-05-01,50.00,USD,paypal,5\nX-5,B5,S5,2026-05-01,50.00,USD,paypal,5\n' >"$ids2/orders.csv"
+printf 'order_id,event_at,status\nK-1,2026-05-02,lost\n' >"$ids2/tracking.csv"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n' >"$ids2/claims.csv"
+ids_run "order with a stored claim's ID" 2026-05-02 "$ids2"
+check_file "$WORK/ids-reports/2026-05-02/r1/rejects.csv" "order with a stored claim's ID rejected" <<'CSV'
+file,row,reason,raw
+orders.csv,2,duplicate_conflict,"K-1,B5,S5,2026-05-01,50.00,USD,paypal,5"
+tracking.csv,2,unknown_order,"K-1,2026-05-02,lost"
+CSV
+check_exit 0 "verify after the ID checks" -- "$ARBITER" verify --db "$WORK/ids.db" --quiet
+
 finish
