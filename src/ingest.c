@@ -15,6 +15,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "money.h"
+#include "rowsort.h"
 
 const char *const input_file_names[FILE_COUNT] = {
     "orders.csv",    "tracking.csv",  "claims.csv",    "overrides.csv",
@@ -69,6 +70,10 @@ struct reader {
     day_t events_placed_on;
     struct events_merge events;
     struct event_facts events_facts; /* of its stored events */
+    /* orders.csv and tracking.csv: rows are read in the orders' key
+     * order, a store at a time (rowsort.h); column 0 is the order ID */
+    bool sorting;
+    struct rowsort sorted;
 };
 
 /* The trimmed text of column i of the current row ("" when absent). */
@@ -568,18 +573,11 @@ static int record_reject(struct reader *rd, const char *reason)
     return db_exec_stmt(s) == SQLITE_DONE ? 0 : -1;
 }
 
-static int on_row(void *ctx, const struct csv_row *row)
+/* Checks and stores one data row, counting it. */
+static int process_row(void *ctx, const struct csv_row *row)
 {
     struct reader *rd = ctx;
     rd->row = row;
-    if (row->row_no == 1) {
-        if (row->overlong) {
-            snprintf(rd->b->err, sizeof rd->b->err, "%s: row 1: header row over %d bytes",
-                     input_file_names[rd->which], CSVFILE_ROW_MAX);
-            return EX_DATAERR;
-        }
-        return read_header(rd, row);
-    }
     struct file_stats *st = &rd->b->files[rd->which];
     if (++st->rows % 65536 == 0)
         log_progress(input_file_names[rd->which], st->rows);
@@ -615,6 +613,44 @@ static int on_row(void *ctx, const struct csv_row *row)
     snprintf(rd->b->err, sizeof rd->b->err, "%s: row %ld: database error: %s",
              input_file_names[rd->which], row->row_no, db_errmsg(rd->b->db));
     return EX_SOFTWARE;
+}
+
+/* A rowsort result: -1 (out of memory) becomes the batch's failure. */
+static int sorted_rc(struct reader *rd, int rc)
+{
+    if (rc >= 0)
+        return rc;
+    snprintf(rd->b->err, sizeof rd->b->err, "%s: out of memory", input_file_names[rd->which]);
+    return EX_SOFTWARE;
+}
+
+/* Hands the stored rows to process_row in the order of the orders
+ * table's key (rowsort.h). */
+static int drain_sorted(struct reader *rd)
+{
+    return sorted_rc(rd, rowsort_drain(&rd->sorted, (size_t)rd->map[0], process_row, rd));
+}
+
+static int on_row(void *ctx, const struct csv_row *row)
+{
+    struct reader *rd = ctx;
+    if (row->row_no == 1) {
+        if (row->overlong) {
+            snprintf(rd->b->err, sizeof rd->b->err, "%s: row 1: header row over %d bytes",
+                     input_file_names[rd->which], CSVFILE_ROW_MAX);
+            return EX_DATAERR;
+        }
+        return read_header(rd, row);
+    }
+    if (!rd->sorting)
+        return process_row(rd, row);
+    int rc = sorted_rc(rd, rowsort_add(&rd->sorted, row));
+    if (rc == 1) {
+        rc = drain_sorted(rd);
+        if (rc == 0)
+            rc = sorted_rc(rd, rowsort_add(&rd->sorted, row));
+    }
+    return rc;
 }
 
 /* Checksums the bytes and keeps them in the database. */
@@ -665,7 +701,12 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
             snprintf(b->err, sizeof b->err, "%s: out of memory", name);
             return EX_SOFTWARE;
         }
+        rowsort_init(&rd.sorted, ROWSORT_BYTES);
+        rd.sorting = which == FILE_ORDERS || which == FILE_TRACKING;
         rc = csvfile_read(in, on_row, on_bytes, &rd);
+        if (rc == 0)
+            rc = drain_sorted(&rd);
+        rowsort_free(&rd.sorted);
         if (rc == 0 && flush_events(&rd) != 0) {
             snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
             rc = EX_SOFTWARE;
