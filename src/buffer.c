@@ -17,17 +17,26 @@ void *buffer_grow(void *p, size_t *cap, size_t need, size_t size)
     return q;
 }
 
-int buffer_append(struct buffer *b, const void *p, size_t n)
+void *buffer_reserve(struct buffer *b, size_t n)
 {
     size_t cap = b->cap;
     char *d = buffer_grow(b->data, &cap, b->len + n + 1, 1);
     if (!d)
-        return -1;
+        return NULL;
     b->data = d;
     b->cap = cap;
-    if (n)
-        memcpy(b->data + b->len, p, n);
+    char *at = b->data + b->len;
     b->len += n;
     b->data[b->len] = '\0';
+    return at;
+}
+
+int buffer_append(struct buffer *b, const void *p, size_t n)
+{
+    char *at = buffer_reserve(b, n);
+    if (!at)
+        return -1;
+    if (n)
+        memcpy(at, p, n);
     return 0;
 }

@@ -14,6 +14,11 @@ struct buffer {
  * Returns 0, or -1 when out of memory (the buffer is then unchanged). */
 int buffer_append(struct buffer *b, const void *p, size_t n);
 
+/* Appends n bytes for the caller to write, keeping a NUL after them.
+ * Returns where they start (valid until the buffer grows again), or NULL
+ * when out of memory (the buffer is then unchanged). */
+void *buffer_reserve(struct buffer *b, size_t n);
+
 /* An array of *cap elements of `size` bytes, grown by doubling to hold
  * `need`: returns the array (p itself when large enough) and updates
  * *cap, or returns NULL when out of memory (p and *cap are then left as

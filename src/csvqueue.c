@@ -13,18 +13,12 @@
 #include <string.h>
 
 #include "buffer.h"
+#include "csvpack.h"
 
 enum item_kind { ITEM_ROW, ITEM_BYTES };
 
-/* One item of a block, followed by n_fields lengths (size_t), then
- * text_len bytes (the fields, each NUL-terminated; or the chunk), then
- * raw_len bytes of raw text and a NUL. */
-struct item_head {
-    int kind;
-    bool too_long, bad_encoding, overlong;
-    long row_no;
-    size_t n_fields, text_len, raw_len;
-};
+/* One item of a block: its kind (int), then a packed row (csvpack.h), or
+ * the chunk's length (size_t) and its bytes. */
 
 struct queue {
     pthread_mutex_t lock;
@@ -64,29 +58,30 @@ static int hand_over(struct queue *q, bool last)
     return q->stopped;
 }
 
+/* Appends one item's kind and `n` bytes to the block being filled;
+ * returns where those bytes go, or NULL (out of memory: the block then
+ * holds whole items only, and the reader stops). */
+static unsigned char *put_item(struct queue *q, int kind, size_t n)
+{
+    struct buffer *b = &q->blocks[q->filling];
+    size_t mark = b->len;
+    unsigned char *at = buffer_append(b, &kind, sizeof kind) == 0 ? buffer_reserve(b, n) : NULL;
+    if (!at) {
+        b->len = mark;
+        q->oom = true;
+    }
+    return at;
+}
+
 static int put_row(void *ctx, const struct csv_row *row)
 {
     struct queue *q = ctx;
     if (q->stopped)
         return 1;
-    struct buffer *b = &q->blocks[q->filling];
-    struct item_head h = {.kind = ITEM_ROW, .too_long = row->too_long,
-                          .bad_encoding = row->bad_encoding, .overlong = row->overlong,
-                          .row_no = row->row_no, .n_fields = row->n_fields,
-                          .raw_len = strlen(row->raw)};
-    for (size_t i = 0; i < row->n_fields; i++)
-        h.text_len += row->lengths[i] + 1;
-    /* the fields lie one after another, each NUL-terminated (csvfile.h) */
-    size_t mark = b->len;
-    bool ok = buffer_append(b, &h, sizeof h) == 0 &&
-              buffer_append(b, row->lengths, row->n_fields * sizeof *row->lengths) == 0 &&
-              (row->n_fields == 0 || buffer_append(b, row->fields[0], h.text_len) == 0) &&
-              buffer_append(b, row->raw, h.raw_len + 1) == 0;
-    if (!ok) {
-        b->len = mark; /* the block holds whole items only */
-        q->oom = true;
+    unsigned char *at = put_item(q, ITEM_ROW, csvpack_size(row));
+    if (!at)
         return 1;
-    }
+    csvpack_write(at, row);
     return hand_over(q, false);
 }
 
@@ -95,14 +90,11 @@ static int put_bytes(void *ctx, const void *bytes, size_t len)
     struct queue *q = ctx;
     if (q->stopped)
         return 1;
-    struct buffer *b = &q->blocks[q->filling];
-    struct item_head h = {.kind = ITEM_BYTES, .text_len = len};
-    size_t mark = b->len;
-    if (buffer_append(b, &h, sizeof h) || buffer_append(b, bytes, len)) {
-        b->len = mark;
-        q->oom = true;
+    unsigned char *at = put_item(q, ITEM_BYTES, sizeof len + len);
+    if (!at)
         return 1;
-    }
+    memcpy(at, &len, sizeof len);
+    memcpy(at + sizeof len, bytes, len);
     return hand_over(q, false);
 }
 
@@ -121,56 +113,32 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
-/* The caller's row buffers: field pointers and aligned lengths. */
-struct replay {
-    char **fields;
-    size_t *lengths;
-    size_t cap_fields, cap_lengths;
-    bool oom;
-};
-
 /* Replays one block's items; the first non-zero callback result, or -1
- * with r->oom set when out of memory. */
-static int replay_block(struct replay *r, struct buffer *b, csv_row_fn on_row,
-                        csv_bytes_fn on_bytes, void *ctx)
+ * with *oom set when out of memory. */
+static int replay_block(struct csvpack_reader *r, bool *oom, struct buffer *b,
+                        csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
 {
+    unsigned char *data = (unsigned char *)b->data;
     size_t pos = 0;
     while (pos < b->len) {
-        struct item_head h;
-        memcpy(&h, b->data + pos, sizeof h);
-        pos += sizeof h;
-        if (h.kind == ITEM_BYTES) {
-            int rc = on_bytes(ctx, b->data + pos, h.text_len);
-            pos += h.text_len;
-            if (rc)
-                return rc;
-            continue;
+        int kind, rc;
+        memcpy(&kind, data + pos, sizeof kind);
+        pos += sizeof kind;
+        if (kind == ITEM_BYTES) {
+            size_t len;
+            memcpy(&len, data + pos, sizeof len);
+            rc = on_bytes(ctx, data + pos + sizeof len, len);
+            pos += sizeof len + len;
+        } else {
+            struct csv_row row;
+            size_t n = csvpack_read(r, data + pos, &row);
+            if (n == 0) {
+                *oom = true;
+                return -1;
+            }
+            pos += n;
+            rc = on_row(ctx, &row);
         }
-        char **f = buffer_grow(r->fields, &r->cap_fields, h.n_fields + 1, sizeof *f);
-        if (f)
-            r->fields = f;
-        size_t *l = buffer_grow(r->lengths, &r->cap_lengths, h.n_fields + 1, sizeof *l);
-        if (l)
-            r->lengths = l;
-        if (!f || !l) {
-            r->oom = true;
-            return -1;
-        }
-        memcpy(r->lengths, b->data + pos, h.n_fields * sizeof *r->lengths);
-        pos += h.n_fields * sizeof *r->lengths;
-        char *text = (char *)b->data + pos;
-        for (size_t i = 0; i < h.n_fields; i++) {
-            r->fields[i] = text;
-            text += r->lengths[i] + 1;
-        }
-        r->fields[h.n_fields] = NULL;
-        pos += h.text_len;
-        struct csv_row row = {.row_no = h.row_no, .n_fields = h.n_fields, .fields = r->fields,
-                              .lengths = r->lengths, .too_long = h.too_long,
-                              .bad_encoding = h.bad_encoding, .overlong = h.overlong,
-                              .raw = (const char *)b->data + pos};
-        pos += h.raw_len + 1;
-        int rc = on_row(ctx, &row);
         if (rc)
             return rc;
     }
@@ -191,7 +159,8 @@ int csvqueue_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
     if (pthread_create(&reader, NULL, reader_main, q) != 0) {
         rc = csvfile_read_here(in, on_row, on_bytes, ctx);
     } else {
-        struct replay r = {0};
+        struct csvpack_reader r = {0};
+        bool oom = false;
         pthread_mutex_lock(&q->lock);
         for (;;) {
             while (q->ready == 0 && !q->done)
@@ -199,7 +168,7 @@ int csvqueue_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
             if (q->ready == 0)
                 break;
             pthread_mutex_unlock(&q->lock);
-            rc = replay_block(&r, &q->blocks[q->replaying], on_row, on_bytes, ctx);
+            rc = replay_block(&r, &oom, &q->blocks[q->replaying], on_row, on_bytes, ctx);
             pthread_mutex_lock(&q->lock);
             q->replaying = (q->replaying + 1) % CSVQUEUE_BLOCKS;
             q->ready--;
@@ -211,9 +180,8 @@ int csvqueue_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
         }
         pthread_mutex_unlock(&q->lock);
         pthread_join(reader, NULL);
-        free(r.fields);
-        free(r.lengths);
-        if (r.oom)
+        csvpack_reader_free(&r);
+        if (oom)
             errno = ENOMEM;
         else if (rc == 0 && q->rc != 0) {
             rc = q->rc;

@@ -16,7 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buffer.h"
 #include "csvfile.h"
+#include "csvpack.h"
 
 /* What ingestion stores at most. With the row queue beside it (csvqueue.h)
  * it costs about 36 MB of peak memory (1M orders: 151 -> 187 MB); a
@@ -26,13 +28,11 @@
 struct rowsort_entry;
 
 struct rowsort {
-    size_t limit;                   /* bytes of rows held at most */
-    unsigned char *arena;           /* the rows, one record after another */
-    size_t used, cap;
-    struct rowsort_entry *entries;  /* one per row, in arrival order */
+    size_t limit;                  /* bytes of packed rows held at most */
+    struct buffer rows;            /* the rows, packed (csvpack.h) */
+    struct rowsort_entry *entries; /* one per row, in arrival order */
     size_t count, entries_cap;
-    char **fields;                  /* the row handed back, rebuilt */
-    size_t fields_cap;
+    struct csvpack_reader reader;  /* the row handed back */
 };
 
 /* An empty store of at most `limit` bytes (allocated as rows come; at

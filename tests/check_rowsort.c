@@ -69,36 +69,46 @@ static int add(long row_no, const char *key, const char *other)
     return add_fields(row_no, fields);
 }
 
+struct two_fields {
+    long row_no;
+    const char *key, *other;
+};
+
+/* Adds the rows, drains them by `column` and checks
+ * what came back. */
+static void expect_order(const struct two_fields *rows, size_t n, size_t column, const char *want)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(add(rows[i].row_no, rows[i].key, rows[i].other), 0);
+    ck_assert_int_eq(rowsort_drain(&rs, column, record, NULL), 0);
+    ck_assert_str_eq(seen, want);
+}
+
 START_TEST(test_sorted_after_common_prefix)
 {
-    ck_assert_int_eq(add(2, "O20260803-c1", "x"), 0);
-    ck_assert_int_eq(add(3, "O20260803-a9", "y"), 0);
-    ck_assert_int_eq(add(4, "O20260804-a0", "z"), 0);
-    ck_assert_int_eq(add(5, "O20260803-b5", "w"), 0);
-    ck_assert_int_eq(rowsort_drain(&rs, 0, record, NULL), 0);
-    ck_assert_str_eq(seen, "3:O20260803-a9:O20260803-a9,y 5:O20260803-b5:O20260803-b5,w "
-                           "2:O20260803-c1:O20260803-c1,x 4:O20260804-a0:O20260804-a0,z");
+    const struct two_fields rows[] = {{2, "O20260803-c1", "x"},
+                                      {3, "O20260803-a9", "y"},
+                                      {4, "O20260804-a0", "z"},
+                                      {5, "O20260803-b5", "w"}};
+    expect_order(rows, N(rows), 0,
+                 "3:O20260803-a9:O20260803-a9,y 5:O20260803-b5:O20260803-b5,w "
+                 "2:O20260803-c1:O20260803-c1,x 4:O20260804-a0:O20260804-a0,z");
 }
 END_TEST
 
 START_TEST(test_by_another_column)
 {
-    ck_assert_int_eq(add(2, "k1", "b"), 0);
-    ck_assert_int_eq(add(3, "k2", "a"), 0);
-    ck_assert_int_eq(rowsort_drain(&rs, 1, record, NULL), 0);
-    ck_assert_str_eq(seen, "3:k2:k2,a 2:k1:k1,b");
+    const struct two_fields rows[] = {{2, "k1", "b"}, {3, "k2", "a"}};
+    expect_order(rows, N(rows), 1, "3:k2:k2,a 2:k1:k1,b");
 }
 END_TEST
 
 /* One key's rows keep their file order: all the row rules depend on. */
 START_TEST(test_equal_keys_keep_arrival_order)
 {
-    ck_assert_int_eq(add(2, "B", "first"), 0);
-    ck_assert_int_eq(add(3, "A", "x"), 0);
-    ck_assert_int_eq(add(4, "B", "second"), 0);
-    ck_assert_int_eq(add(5, "B", "third"), 0);
-    ck_assert_int_eq(rowsort_drain(&rs, 0, record, NULL), 0);
-    ck_assert_str_eq(seen, "3:A:A,x 2:B:B,first 4:B:B,second 5:B:B,third");
+    const struct two_fields rows[] = {
+        {2, "B", "first"}, {3, "A", "x"}, {4, "B", "second"}, {5, "B", "third"}};
+    expect_order(rows, N(rows), 0, "3:A:A,x 2:B:B,first 4:B:B,second 5:B:B,third");
 }
 END_TEST
 
@@ -106,13 +116,11 @@ END_TEST
  * stay in arrival order (they are neighbours in the table anyway). */
 START_TEST(test_eight_bytes_decide)
 {
-    ck_assert_int_eq(add(2, "Yzz", ""), 0);
-    ck_assert_int_eq(add(3, "Xabcdefgh2", ""), 0);
-    ck_assert_int_eq(add(4, "Xabcdefgh1", ""), 0);
-    ck_assert_int_eq(add(5, "Xabcdefa", ""), 0);
-    ck_assert_int_eq(rowsort_drain(&rs, 0, record, NULL), 0);
-    ck_assert_str_eq(seen, "5:Xabcdefa:Xabcdefa, 3:Xabcdefgh2:Xabcdefgh2, "
-                           "4:Xabcdefgh1:Xabcdefgh1, 2:Yzz:Yzz,");
+    const struct two_fields rows[] = {
+        {2, "Yzz", ""}, {3, "Xabcdefgh2", ""}, {4, "Xabcdefgh1", ""}, {5, "Xabcdefa", ""}};
+    expect_order(rows, N(rows), 0,
+                 "5:Xabcdefa:Xabcdefa, 3:Xabcdefgh2:Xabcdefgh2, "
+                 "4:Xabcdefgh1:Xabcdefgh1, 2:Yzz:Yzz,");
 }
 END_TEST
 
