@@ -48,6 +48,9 @@ check_grep "^  per phase: ingest [-x][0-9.]* claims [-x][0-9.]* orders [-x]" "$W
 CHECKS=$((CHECKS + 1))
 [ -z "$(ls -d "$WORK"/arbiter-bench.* 2>/dev/null)" ] || fail "bench: scratch space left behind"
 
+check_exit 0 "bench with random order IDs" -- sh "$SRCDIR/tools/bench.sh" -n 2000 --no-10x --random-ids
+check_grep "^arbiter benchmark: .*, random order IDs\$" "$WORK/out" "bench: says the IDs are random"
+check_grep "^  c/a = $num   c/b = $num" "$WORK/out" "bench: random IDs, the ratios"
 check_exit 64 "bench refuses an unknown argument" -- sh "$SRCDIR/tools/bench.sh" --fast
 check_grep "unknown argument '--fast'" "$WORK/err" "bench names the argument"
 

@@ -271,12 +271,13 @@ check_exit 0 "verify after the ID checks" -- "$ARBITER" verify --db "$WORK/ids.d
 # Row order does not matter: ingestion reads orders.csv and tracking.csv
 # in the orders' key order (src/rowsort.c), and every row rule depends
 # only on the rows of the same key, kept in file order. Three generated
-# nights, then the same nights with the data rows of every file in reverse
-# order: the same accounting, decisions, refunds, releases, rejects
-# (reasons) and orders.
+# nights (order IDs not in date order: tools/gen --random-ids), then the
+# same nights with the data rows of every file in reverse order: the same
+# accounting, decisions, refunds, releases, rejects (reasons) and orders.
 GEN=$(dirname "$(dirname "$ARBITER")")/tools/gen
 if [ -x "$GEN" ]; then
-    "$GEN" --orders 300 --days 3 --history 30 --seed 5 --out "$WORK/gen" 2>/dev/null || fail "tools/gen"
+    "$GEN" --orders 300 --days 3 --history 30 --seed 5 --random-ids --out "$WORK/gen" 2>/dev/null ||
+        fail "tools/gen"
     for d in $(ls "$WORK/gen"); do
         mkdir -p "$WORK/rev/$d"
         for f in "$WORK/gen/$d"/*.csv; do

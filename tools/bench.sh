@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench.sh: how fast is arbiter on one big night, next to two floors.
 #
-#   tools/bench.sh [-n N] [--no-10x] [--keep] [--seed S]      (or: make bench N=...)
+#   tools/bench.sh [-n N] [--no-10x] [--keep] [--seed S] [--random-ids]
+#                                                (or: make bench N=...)
 #
 # Generates with tools/gen a self-contained night of N orders (about 3N
 # carrier events and 0.05N claims, the orders spread over the 90 days before
@@ -19,7 +20,9 @@
 # (ingest+claims+orders)/a, then the same for 10×N and how the whole run,
 # its CPU seconds and each phase grow (skip that with --no-10x). The
 # default N = 100000 (and 10×N = 1M) takes under a minute on 2 cores;
-# N = 300000 about 2.5 minutes. Scratch space: about 1.5 GB per
+# N = 300000 about 2.5 minutes. --random-ids generates order IDs whose
+# order does not follow the date placed (tools/gen --random-ids).
+# Scratch space: about 1.5 GB per
 # million orders (inputs, the import database, arbiter's database), freed
 # after each size.
 #
@@ -36,13 +39,14 @@ SQLITE3=${SQLITE3:-sqlite3}
 CONFIG=${CONFIG:-$here/../data/arbiter.conf}
 TIME=/usr/bin/time
 
-n=100000 grow=yes keep=no seed=1
+n=100000 grow=yes keep=no seed=1 ids=
 while [ $# -gt 0 ]; do
     case $1 in
     -n) n=$2; shift 2 ;;
     --no-10x) grow=no; shift ;;
     --keep) keep=yes; shift ;;
     --seed) seed=$2; shift 2 ;;
+    --random-ids) ids=--random-ids; shift ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 64 ;;
     esac
@@ -85,7 +89,7 @@ line() {
 # bench_size N: generates a night of N orders and runs (a), (b), (c) on it.
 bench_size() {
     size=$1 dir=$scratch/n$1
-    timed gen "$GEN" --orders "$size" --days 1 --start $night --seed "$seed" --bad-rows 5 --out "$dir" || exit 70
+    timed gen "$GEN" --orders "$size" --days 1 --start $night --seed "$seed" --bad-rows 5 $ids --out "$dir" || exit 70
     gen_secs=$secs
     in=$dir/$night
     files="$in/orders.csv $in/tracking.csv $in/claims.csv"
@@ -153,7 +157,7 @@ bench_size() {
     rm -rf "$dir" "$scratch/import.db"* "$scratch/arbiter.db"* "$scratch/reports"
 }
 
-echo "arbiter benchmark: $(nproc 2>/dev/null || echo '?') CPUs, scratch $scratch"
+echo "arbiter benchmark: $(nproc 2>/dev/null || echo '?') CPUs, scratch $scratch${ids:+, random order IDs}"
 failed=no
 bench_size "$n"
 if [ $grow = yes ] && [ $failed = no ]; then

@@ -299,7 +299,12 @@ void order_live(const struct world *w, day_t placed, uint32_t index, struct orde
     o->placed_second = rng_below(&r, 86400);
     int y, m, d;
     date_to_civil(placed, &y, &m, &d);
-    snprintf(o->id, sizeof o->id, "O%04d%02d%02d-%08x", y, m, d, scramble(index, (uint32_t)placed));
+    uint32_t hex = scramble(index, (uint32_t)placed);
+    if (w->random_ids)
+        snprintf(o->id, sizeof o->id, "O%08x-%04d%02d%02d", hex, y, m, d);
+    else
+        snprintf(o->id, sizeof o->id, "O%04d%02d%02d-%08x", y, m, d, hex);
+    snprintf(o->hex, sizeof o->hex, "%08x", hex);
     uint32_t per_night = w->orders_per_night ? w->orders_per_night : 1;
     o->buyer = rng_below(&r, per_night * 20 > 9000000 ? 9000000 : per_night * 20 + 1000);
     o->seller = rng_below(&r, per_night / 10 + 50);

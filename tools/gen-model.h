@@ -86,6 +86,7 @@ struct order {
     day_t placed, arrival, resend; /* arrival: the night the order feed sends it */
     uint32_t placed_second;
     char id[32];
+    char hex[9];          /* the ID's random part (tracking numbers use it) */
     uint32_t buyer, seller;
     const struct currency *currency;
     int64_t amount;
@@ -109,6 +110,8 @@ struct world {
     unsigned claim_per_mille;  /* orders that get a claim */
     unsigned adjudicated_per_mille; /* claims left to manual review that the disputes
                                        team adjudicates, 1 to 4 nights later */
+    bool random_ids;           /* order IDs hex first (O87b0e5d5-20260803), so that
+                                  their order does not follow the date placed */
 };
 
 /* How many orders were placed on a day (0 outside the generated history). */

@@ -237,7 +237,7 @@ static void event_rows(struct night *n, struct feeds *fs, const struct order *o)
         csv_format_when(out, out->field[T_EVENT_AT], e->day, e->second);
         snprintf(out->field[T_STATUS], CSV_FIELD_SIZE, "%s", event_status_names[e->status]);
         snprintf(out->field[T_CARRIER], CSV_FIELD_SIZE, "%s", carriers[o->carrier]);
-        snprintf(out->field[T_TRACKING], CSV_FIELD_SIZE, "LP%.8sCN", o->id + 10);
+        snprintf(out->field[T_TRACKING], CSV_FIELD_SIZE, "LP%sCN", o->hex);
         csv_write_row(out, ROW_NORMAL);
         fs->facts[FEED_TRACKING] = facts_of(n, o);
         n->events++;
@@ -341,7 +341,7 @@ static void usage(FILE *to)
 {
     fputs("usage: gen --orders N --out DIR [--days K] [--start YYYY-MM-DD] [--seed S]\n"
           "           [--history H [--history-orders R]] [--claims-per-mille C]\n"
-          "           [--adjudicated-per-mille A] [--bad-rows M [--expect]]\n"
+          "           [--adjudicated-per-mille A] [--bad-rows M [--expect]] [--random-ids]\n"
           "  --orders N    orders in each night's orders.csv\n"
           "  --out DIR     writes DIR/<date>/{orders,tracking,claims}[,overrides].csv\n"
           "  --days K      consecutive nights (default 1)\n"
@@ -353,7 +353,9 @@ static void usage(FILE *to)
           "  --adjudicated-per-mille A  manual reviews in 1000 the disputes team\n"
           "                adjudicates, 1 to 4 nights later (default 600)\n"
           "  --bad-rows M  bad rows in every file, one reject reason after another (default 0)\n"
-          "  --expect      also writes DIR/<date>/expected-rejects.csv: file,row,reason\n",
+          "  --expect      also writes DIR/<date>/expected-rejects.csv: file,row,reason\n"
+          "  --random-ids  order IDs whose order does not follow the date placed\n"
+          "                (O87b0e5d5-20260803 instead of O20260803-87b0e5d5)\n",
           to);
 }
 
@@ -382,6 +384,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
                                           {"expect", no_argument, NULL, 'e'},
                                           {"history-orders", required_argument, NULL, 'r'},
                                           {"adjudicated-per-mille", required_argument, NULL, 'a'},
+                                          {"random-ids", no_argument, NULL, 'i'},
                                           {NULL, 0, NULL, 0}};
     *opt = (struct options){.world = {.seed = 1, .history = 90, .claim_per_mille = 50,
                                       .adjudicated_per_mille = 600},
@@ -433,6 +436,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
             break;
         case 'e':
             opt->expect = true;
+            break;
+        case 'i':
+            opt->world.random_ids = true;
             break;
         case 'H':
             usage(stdout);

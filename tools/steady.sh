@@ -1,7 +1,8 @@
 #!/bin/sh
 # steady.sh: does a night get slower as the database fills up?
 #
-#   tools/steady.sh [-n N] [-d DAYS] [-a A] [--seed S]  (or: make bench-steady)
+#   tools/steady.sh [-n N] [-d DAYS] [-a A] [--seed S] [--random-ids]
+#                                                   (or: make bench-steady)
 #
 # Generates with tools/gen DAYS consecutive nights of N new orders each
 # (default 50000 and 60; no backfilled history, so the database starts
@@ -32,6 +33,9 @@
 # $TMPDIR (about 5 GB for the defaults), freed at the end; about 5 minutes
 # on 2 cores.
 #
+# --random-ids: order IDs whose order does not follow the date placed
+# (tools/gen --random-ids), for both the nights and the first night.
+#
 # Run from the build folder; ARBITER, GEN, SQLITE3 and CONFIG as for
 # tools/bench.sh.
 set -eu
@@ -42,13 +46,14 @@ GEN=${GEN:-tools/gen}
 CONFIG=${CONFIG:-$here/../data/arbiter.conf}
 SQLITE3=${SQLITE3:-sqlite3}
 
-n=50000 days=60 seed=7 adjudicated=1000
+n=50000 days=60 seed=7 adjudicated=1000 ids=
 while [ $# -gt 0 ]; do
     case $1 in
     -n) n=$2; shift 2 ;;
     -d) days=$2; shift 2 ;;
     -a) adjudicated=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
+    --random-ids) ids=--random-ids; shift ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "steady: unknown argument '$1' (see --help)" >&2; exit 64 ;;
     esac
@@ -87,7 +92,7 @@ night() {
         printf "%8d rows %7.2f s   %s  log=%s MiB  claims evaluated=%s\n", r, e - s, p, log_mb, c }'
 }
 
-"$GEN" --orders "$n" --days "$days" --history 0 --seed "$seed" \
+"$GEN" --orders "$n" --days "$days" --history 0 --seed "$seed" $ids \
     --adjudicated-per-mille "$adjudicated" --out "$scratch/in" 2>/dev/null
 echo "steady state: $days nights of $n new orders into one database, $adjudicated in 1000" \
     "manual reviews adjudicated ($(nproc) CPUs)"
@@ -175,7 +180,7 @@ rm -rf "$scratch/in" "$scratch/last-reports"
 # The generator writes about 3.97 rows per order of a self-contained night.
 last_rows=$(echo "$last" | awk '{ print $1 }')
 orders=$(awk -v r="$last_rows" 'BEGIN { printf "%d", r / 3.97 }')
-"$GEN" --orders "$orders" --start "$last_date" --seed "$seed" \
+"$GEN" --orders "$orders" --start "$last_date" --seed "$seed" $ids \
     --adjudicated-per-mille "$adjudicated" --out "$scratch/first" 2>/dev/null
 out=$(night "$scratch/first/$last_date" "$last_date" "$scratch/first.db")
 echo "first night of the same size on an empty database: $out"
