@@ -46,7 +46,8 @@ void csvpack_write(unsigned char *dst, const struct csv_row *row)
     struct pack_head h = head_of(row);
     memcpy(dst, &h, sizeof h);
     dst += sizeof h;
-    memcpy(dst, row->lengths, h.n_fields * sizeof(size_t));
+    if (h.n_fields) /* an overlong row has no lengths at all */
+        memcpy(dst, row->lengths, h.n_fields * sizeof(size_t));
     dst += h.n_fields * sizeof(size_t);
     for (size_t i = 0; i < h.n_fields; i++) {
         memcpy(dst, row->fields[i], row->lengths[i] + 1);

@@ -94,7 +94,8 @@ static int put_bytes(void *ctx, const void *bytes, size_t len)
     if (!at)
         return 1;
     memcpy(at, &len, sizeof len);
-    memcpy(at + sizeof len, bytes, len);
+    if (len)
+        memcpy(at + sizeof len, bytes, len);
     return hand_over(q, false);
 }
 
