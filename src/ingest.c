@@ -136,6 +136,22 @@ static const char *check_amount(const char *text, const char *currency, money_t 
     return NULL;
 }
 
+/* Why an INSERT OR IGNORE stored nothing that no stored row of the same
+ * kind explains: `sql` (one row, one column; ?1 the ID) says whether the
+ * ID is taken, which rejects the row (duplicate_conflict); anything else
+ * is a failure of the database, not of the row. */
+static enum row_outcome id_taken(struct reader *rd, const char *sql, const char *id,
+                                 const char **reason)
+{
+    sqlite3_stmt *s = db_stmt(rd->b->db, sql);
+    if (!s)
+        return ROW_FAILED;
+    db_bind_text_static(s, 1, id);
+    int taken = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+    return taken ? reject(reason, "duplicate_conflict") : ROW_FAILED;
+}
+
 /* ---- orders.csv ---- */
 
 enum { O_ID, O_BUYER, O_SELLER, O_PLACED, O_AMOUNT, O_CURRENCY, O_METHOD, O_DAYS };
@@ -217,9 +233,14 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
     int rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
-    /* no row: the order is stored with other values, or not at all (its
-     * ID is a claim's) */
-    return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
+    if (rc == SQLITE_ROW)
+        return ROW_DUPLICATE;
+    /* not stored as this row: the order is stored with other values, or
+     * a claim holds its ID */
+    return id_taken(rd,
+                    "SELECT EXISTS (SELECT 1 FROM orders WHERE order_id = ?1)"
+                    " OR EXISTS (SELECT 1 FROM claim WHERE claim_id = ?1)",
+                    order_id, reason);
 }
 
 /* ---- tracking.csv ---- */
@@ -380,8 +401,11 @@ static enum row_outcome store_claim(struct reader *rd, const char **reason, day_
     int rc = sqlite3_step(old);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(old);
-        /* not stored: its ID is another order's */
-        return rc == SQLITE_DONE ? reject(reason, "duplicate_conflict") : ROW_FAILED;
+        /* not stored: its ID should be another order's */
+        if (rc != SQLITE_DONE)
+            return ROW_FAILED;
+        return id_taken(rd, "SELECT EXISTS (SELECT 1 FROM orders WHERE order_id = ?1)", claim_id,
+                        reason);
     }
     bool same_claim = sqlite3_column_int(old, 0);
     bool had_response = sqlite3_column_type(old, 1) != SQLITE_NULL;
@@ -515,8 +539,6 @@ static enum row_outcome validate_override(struct reader *rd, const char **reason
     rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
-    /* no row: the order is stored with other values, or not at all (its
-     * ID is a claim's) */
     return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
 }
 

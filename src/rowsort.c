@@ -17,7 +17,8 @@ struct rowsort_entry {
 
 void rowsort_init(struct rowsort *rs, size_t limit)
 {
-    /* offsets are 32-bit, and a row may pass the limit by CSVFILE_ROW_MAX */
+    /* the offsets of the rows' starts are 32-bit, and a row starts below
+     * the limit (it may end past it: one row always fits an empty store) */
     size_t most = UINT32_MAX - 4 * (size_t)CSVFILE_ROW_MAX;
     *rs = (struct rowsort){.limit = limit < most ? limit : most};
 }
@@ -104,8 +105,10 @@ int rowsort_drain(struct rowsort *rs, size_t column, csv_row_fn on_row, void *ct
     for (size_t e = 0; e < rs->count && rc == 0; e++) {
         /* the rows are visited out of buffer order: ask for the next ones
          * early (a hint; no effect on what is read) */
+#if defined(__GNUC__)
         if (e + 8 < rs->count)
             __builtin_prefetch(rows + rs->entries[e + 8].offset);
+#endif
         struct csv_row row;
         if (csvpack_read(&rs->reader, rows + rs->entries[e].offset, &row) == 0)
             rc = -1;
