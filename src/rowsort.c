@@ -34,7 +34,10 @@ void rowsort_free(struct rowsort *rs)
 int rowsort_add(struct rowsort *rs, const struct csv_row *row)
 {
     size_t size = csvpack_size(row);
-    if (rs->count > 0 && rs->rows.len + size > rs->limit)
+    /* buffer_reserve keeps a NUL after the rows: with it, a full store's
+     * buffer never needs more than `limit` bytes (a power of two), so it
+     * does not double past it */
+    if (rs->count > 0 && rs->rows.len + size + 1 > rs->limit)
         return 1;
     struct rowsort_entry *e =
         buffer_grow(rs->entries, &rs->entries_cap, rs->count + 1, sizeof *rs->entries);
