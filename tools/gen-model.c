@@ -291,6 +291,19 @@ static void plan_claims(struct order *o, struct rng *r, const struct world *w)
     plan_override(o, r, w->adjudicated_per_mille);
 }
 
+/* One order in ten is in a currency other than its seller's own (a
+ * cross-border sale); the others are in the seller's home currency, so
+ * that a seller's releases of a night fall on one or two currencies, as
+ * on a marketplace, not on all of them. */
+#define CROSS_BORDER_PER_MILLE 100
+
+/* The currency a seller lists in, the same every night. */
+static const struct currency *seller_home_currency(uint64_t seed, uint32_t seller)
+{
+    struct rng r = rng_for(seed, UINT64_C(0x53454c4c4552) /* "SELLER" */, seller);
+    return &currencies[rng_weighted(&r, currency_weights, currency_count)];
+}
+
 void order_live(const struct world *w, day_t placed, uint32_t index, struct order *o)
 {
     struct rng r = rng_for(w->seed, (uint64_t)(int64_t)placed, index);
@@ -308,7 +321,9 @@ void order_live(const struct world *w, day_t placed, uint32_t index, struct orde
     uint32_t per_night = w->orders_per_night ? w->orders_per_night : 1;
     o->buyer = rng_below(&r, per_night * 20 > 9000000 ? 9000000 : per_night * 20 + 1000);
     o->seller = rng_below(&r, per_night / 10 + 50);
-    o->currency = &currencies[rng_weighted(&r, currency_weights, currency_count)];
+    o->currency = rng_per_mille(&r, CROSS_BORDER_PER_MILLE)
+                      ? &currencies[rng_weighted(&r, currency_weights, currency_count)]
+                      : seller_home_currency(w->seed, o->seller);
     o->amount = o->currency->min_minor +
                 (int64_t)rng_below(&r, (uint32_t)(o->currency->max_minor - o->currency->min_minor));
     o->method = rng_weighted(&r, payment_method_weights, payment_method_count);
