@@ -30,12 +30,15 @@ static bool all_present(const char *dir, const char *workbook)
 /* The CSVs of one revision, written on a second thread through a
  * connection of its own while the calling thread writes the workbook:
  * both only read the committed batch, and the workbook is the longer.
- * When asked, the thread first copies the batch from the log into the
- * database file (checkpoint.c), so that the CSVs read the file alone. */
+ * The thread first fetches the workbook's slowest query ahead (when
+ * `ahead` is set), then, when asked, copies the batch from the log into
+ * the database file (checkpoint.c), so that the CSVs read the file
+ * alone. */
 struct csv_job {
     const char *db_path, *dir;
     int64_t batch_id;
     bool checkpoint_first;
+    struct workbook_prefetch *ahead;
     struct checkpoint checkpoint;
     pthread_t thread;
     int rc;
@@ -46,11 +49,13 @@ struct csv_job {
 static void *write_csvs(void *arg)
 {
     struct csv_job *j = arg;
+    struct db *db;
+    j->rc = db_open(j->db_path, false, &db, j->err, sizeof j->err);
+    if (j->ahead) /* it tells the workbook even when the database did not open */
+        workbook_prefetch_run(j->ahead, j->rc == 0 ? db : NULL, j->batch_id);
     if (j->checkpoint_first)
         checkpoint_copy(j->db_path, &j->checkpoint);
     double start = log_elapsed();
-    struct db *db;
-    j->rc = db_open(j->db_path, false, &db, j->err, sizeof j->err);
     if (j->rc == 0) {
         /* a quarter of the main cache (and so of its sorts): the CSVs
          * read each table once, in order */
@@ -79,8 +84,10 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     /* the pages the batch wrote are of no use to the reports: the cache
      * fills again with what they read, and the peak stays one cache */
     db_set_cache_mib(db, DB_CACHE_MIB);
+    bool write_workbook = !(only_missing && access(workbook, F_OK) == 0);
     struct csv_job csv = {.db_path = o->db_path, .dir = dir, .batch_id = batch_id,
-                          .checkpoint_first = flags & OUTPUTS_CHECKPOINT_FIRST};
+                          .checkpoint_first = flags & OUTPUTS_CHECKPOINT_FIRST,
+                          .ahead = write_workbook ? workbook_prefetch_new() : NULL};
     bool threaded = pthread_create(&csv.thread, NULL, write_csvs, &csv) == 0;
     if (!threaded) {
         log_warn("cannot start a second thread: the CSVs are written before the workbook");
@@ -88,12 +95,13 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     }
     int rc = 0;
     log_phase_begin("workbook");
-    if (!(only_missing && access(workbook, F_OK) == 0))
-        rc = workbook_write(db, batch_id, workbook, err, sizeof err);
+    if (write_workbook)
+        rc = workbook_write(db, batch_id, csv.ahead, workbook, err, sizeof err);
     if (rc == 0)
         log_phase_end("written to %s", workbook);
     if (threaded)
         pthread_join(csv.thread, NULL);
+    workbook_prefetch_free(csv.ahead);
     if (csv.checkpoint_first)
         checkpoint_log(o->db_path, &csv.checkpoint);
     if (csv.rc == 0)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <xlsxwriter.h>
 
@@ -40,6 +41,8 @@ struct wb {
 
     char *text;        /* scratch buffer for cleaned text; owned, freed by wb_free */
     size_t text_size;
+
+    struct workbook_prefetch *ahead; /* the rows of wb_prefetched_table(), or NULL */
 
     int rc;            /* first failure (sysexits code), 0 while all is well */
     char *err;         /* its message; the caller's buffer */
@@ -127,6 +130,38 @@ int wb_sheet_new_row(struct wb_sheet *sh);
 
 /* Sets the column widths of a sheet from what was written in it. */
 void wb_sheet_fit_columns(struct wb_sheet *sh, size_t n_columns);
+
+/* The table whose rows workbook_prefetch_run fetches ahead (Seller
+ * payouts, workbook-sheets.c). Its query takes ?1 alone and it has no
+ * WB_DERIVED column. */
+const struct wb_table *wb_prefetched_table(void);
+
+/* A row read back from a prefetch (workbook-prefetch.c). The text buffer
+ * is owned, reused from row to row and freed by wb_stored_row_free. */
+struct wb_stored_row {
+    char tag[WB_MAX_COLUMNS];
+    int64_t integer[WB_MAX_COLUMNS];
+    const char *value[WB_MAX_COLUMNS];
+    char digits[WB_MAX_COLUMNS][24];
+    char *text;
+    size_t text_size;
+};
+
+/* Waits for the prefetch to finish. Returns its rows (a file owned by the
+ * prefetch, positioned at the first row) and sets *n_values (per row), or
+ * returns NULL with the reason in *why (owned by the prefetch) when it
+ * failed. */
+FILE *wb_prefetch_rows(struct workbook_prefetch *p, size_t *n_values, const char **why);
+
+/* Reads the next row of n_columns values from rows into *row. Returns 1,
+ * 0 at the end, -1 on a read error or a damaged file. */
+int wb_stored_row_read(FILE *rows, size_t n_columns, struct wb_stored_row *row);
+
+/* A stored value (never NULL) as the sqlite3_column_* functions give it:
+ * text (digits for an integer; valid until the next read) or integer. */
+const char *wb_stored_text(struct wb_stored_row *row, int col);
+int64_t wb_stored_int(const struct wb_stored_row *row, int col);
+void wb_stored_row_free(struct wb_stored_row *row);
 
 /* The sheets (workbook-sheets.c and workbook-summary.c). */
 int wb_write_summary(struct wb *wb);

@@ -147,6 +147,11 @@ static const struct wb_table adjustments = {
     "No adjustments: only a rerun of a batch changes what earlier batches settled.",
 };
 
+const struct wb_table *wb_prefetched_table(void)
+{
+    return &seller_payouts;
+}
+
 int wb_write_detail_sheets(struct wb *wb)
 {
     static const struct wb_table *const sheets[] = {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "log.h"
+
 #define TEXT_MAX_CHARS 32767       /* Excel's limit for one cell */
 #define TRUNCATION_MARK " [...]"
 #define MIN_WIDTH 8.0
@@ -293,42 +295,60 @@ void wb_sheet_open(struct wb *wb, struct wb_sheet *sh, const char *name)
     open_part(sh);
 }
 
-static const char *column_text(sqlite3_stmt *q, int col)
+/* The values of the current row: a statement's, or a prefetched row. */
+struct row_values {
+    sqlite3_stmt *stmt;
+    struct wb_stored_row *stored; /* when stmt is NULL */
+};
+
+static bool value_is_null(const struct row_values *v, int col)
 {
-    const unsigned char *t = sqlite3_column_text(q, col);
+    return v->stmt && sqlite3_column_type(v->stmt, col) == SQLITE_NULL; /* stored: never */
+}
+
+static const char *value_text(const struct row_values *v, int col)
+{
+    if (!v->stmt)
+        return wb_stored_text(v->stored, col);
+    const unsigned char *t = sqlite3_column_text(v->stmt, col);
     return t ? (const char *)t : "";
 }
 
-/* Writes the cells of the statement's current row into sh->row. */
-static void write_cells(struct wb_sheet *sh, const struct wb_table *t, sqlite3_stmt *q)
+static int64_t value_int(const struct row_values *v, int col)
 {
-    const char *currency = t->currency_col >= 0 ? column_text(q, t->currency_col) : "";
+    return v->stmt ? sqlite3_column_int64(v->stmt, col) : wb_stored_int(v->stored, col);
+}
+
+/* Writes the cells of the current row into sh->row. */
+static void write_cells(struct wb_sheet *sh, const struct wb_table *t, const struct row_values *v)
+{
+    const char *currency = t->currency_col >= 0 ? value_text(v, t->currency_col) : "";
     for (size_t i = 0; i < t->n_columns; i++) {
         const struct wb_column *c = &t->columns[i];
         lxw_col_t col = (lxw_col_t)i;
-        if (c->kind == WB_DERIVED) {
+        if (c->kind == WB_DERIVED) { /* tables with one are never prefetched */
             char text[2048];
-            t->derive(sh->wb, q, text, sizeof text);
+            t->derive(sh->wb, v->stmt, text, sizeof text);
             wb_put_text(sh, col, text, NULL);
             continue;
         }
-        if (sqlite3_column_type(q, c->sql_col) == SQLITE_NULL)
+        if (value_is_null(v, c->sql_col))
             continue;
         switch (c->kind) {
         case WB_TEXT:
-            wb_put_text(sh, col, column_text(q, c->sql_col), NULL);
+            wb_put_text(sh, col, value_text(v, c->sql_col), NULL);
             break;
         case WB_INT:
-            wb_put_int(sh, col, sqlite3_column_int64(q, c->sql_col));
+            wb_put_int(sh, col, value_int(v, c->sql_col));
             break;
         case WB_MONEY:
-            wb_put_money(sh, col, sqlite3_column_int64(q, c->sql_col), currency);
+            wb_put_money(sh, col, value_int(v, c->sql_col), currency);
             break;
         case WB_DATE:
-            wb_put_date(sh, col, (day_t)sqlite3_column_int64(q, c->sql_col));
+            wb_put_date(sh, col, (day_t)value_int(v, c->sql_col));
             break;
         case WB_CHECK:
-            put_check(sh, col, c->formula, column_text(q, c->sql_col));
+            put_check(sh, col, c->formula, value_text(v, c->sql_col));
             break;
         case WB_DERIVED:
             break;
@@ -336,9 +356,9 @@ static void write_cells(struct wb_sheet *sh, const struct wb_table *t, sqlite3_s
     }
 }
 
-/* Writes the table's rows below the header already in sh->row; *rows
- * receives their number. */
-static int write_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
+/* Writes the rows of the table's query below sh->row; *rows receives
+ * their number. */
+static int write_query_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
 {
     struct wb *wb = sh->wb;
     sqlite3_stmt *q = db_stmt(wb->db, t->sql);
@@ -347,17 +367,54 @@ static int write_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
     db_bind_int(q, 1, wb->batch_id);
     if (sqlite3_bind_parameter_count(q) >= 2)
         db_bind_int(q, 2, wb->as_of);
+    struct row_values v = {.stmt = q};
     int rc = SQLITE_DONE;
     while (wb->rc == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (next_row(sh) == 0)
-            write_cells(sh, t, q);
+            write_cells(sh, t, &v);
         ++*rows;
     }
     sqlite3_reset(q);
-    if (wb->rc)
+    if (wb->rc == 0 && rc != SQLITE_DONE)
+        wb_fail(wb, EX_SOFTWARE, t->sheet, db_errmsg(wb->db));
+    return wb->rc;
+}
+
+/* Writes the prefetched rows of the table (in `file`) below sh->row. */
+static int write_stored_rows(struct wb_sheet *sh, const struct wb_table *t, FILE *file,
+                             size_t n_values, long *rows)
+{
+    struct wb *wb = sh->wb;
+    struct wb_stored_row stored = {0};
+    struct row_values v = {.stored = &stored};
+    int got;
+    while (wb->rc == 0 && (got = wb_stored_row_read(file, n_values, &stored)) == 1) {
+        if (next_row(sh) == 0)
+            write_cells(sh, t, &v);
+        ++*rows;
+    }
+    wb_stored_row_free(&stored);
+    if (wb->rc == 0 && got < 0)
+        wb_fail(wb, EX_IOERR, t->sheet, "cannot read its prefetched rows");
+    return wb->rc;
+}
+
+/* Writes the table's rows below the header already in sh->row, from the
+ * prefetch when it has them; *rows receives their number. */
+static int write_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
+{
+    struct wb *wb = sh->wb;
+    FILE *stored = NULL;
+    size_t n_values = 0;
+    if (wb->ahead && t == wb_prefetched_table()) {
+        const char *why;
+        stored = wb_prefetch_rows(wb->ahead, &n_values, &why);
+        if (!stored)
+            log_warn("workbook: %s: fetched here, not ahead: %s", t->sheet, why);
+    }
+    if (stored ? write_stored_rows(sh, t, stored, n_values, rows)
+               : write_query_rows(sh, t, rows))
         return wb->rc;
-    if (rc != SQLITE_DONE)
-        return wb_fail(wb, EX_SOFTWARE, t->sheet, db_errmsg(wb->db));
     if (*rows == 0 && t->when_empty && next_row(sh) == 0)
         wb_put_text(sh, 0, t->when_empty, wb->note);
     return wb->rc;

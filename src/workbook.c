@@ -81,7 +81,8 @@ static int close_error_code(lxw_error e)
                                                                                 : EX_IOERR;
 }
 
-int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err, size_t err_size)
+int workbook_write(struct db *db, int64_t batch_id, struct workbook_prefetch *ahead,
+                   const char *path, char *err, size_t err_size)
 {
     char tmp[4400];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
@@ -89,7 +90,7 @@ int workbook_write(struct db *db, int64_t batch_id, const char *path, char *err,
         return EX_CANTCREAT;
     }
     struct wb wb = {.db = db, .batch_id = batch_id, .max_rows = rows_per_sheet(),
-                    .err = err, .err_size = err_size};
+                    .ahead = ahead, .err = err, .err_size = err_size};
     sqlite3_stmt *q = totals_open_book_kept(db) == 0
                           ? db_stmt(db, "SELECT as_of, in_effect FROM batch WHERE id = ?1")
                           : NULL;

@@ -99,7 +99,7 @@ static int cache_misses(enum reader what, int64_t batch_id)
     switch (what) {
     case WORKBOOK:
         snprintf(path, sizeof path, "%s/batch-%lld.xlsx", base_dir, (long long)batch_id);
-        ck_assert_msg(workbook_write(db, batch_id, path, err, sizeof err) == 0, "%s", err);
+        ck_assert_msg(workbook_write(db, batch_id, NULL, path, err, sizeof err) == 0, "%s", err);
         break;
     case VERIFY_BATCH: /* batch 1's postings are its captures only: problems, not errors */
         ck_assert_int_ge(verify_batch(db, batch_id, NULL), 0);
