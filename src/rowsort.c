@@ -1,7 +1,8 @@
 /* rowsort.c: a bounded store of CSV rows, handed back ordered by one
  * column (rowsort.h). The rows are packed (csvpack.h) one after another
  * in one buffer; the entries, one per row, hold each row's offset and
- * sort key. */
+ * sort key, and are sorted by a radix sort (stable: rows of one key keep
+ * their arrival order). */
 #include "rowsort.h"
 
 #include <stdlib.h>
@@ -11,7 +12,6 @@
 
 struct rowsort_entry {
     uint64_t key;    /* eight bytes of the column after the common prefix */
-    uint32_t seq;    /* arrival order */
     uint32_t offset; /* of the packed row (a store is under 4 GB) */
 };
 
@@ -27,6 +27,7 @@ void rowsort_free(struct rowsort *rs)
 {
     free(rs->rows.data);
     free(rs->entries);
+    free(rs->spare);
     csvpack_reader_free(&rs->reader);
     rowsort_init(rs, rs->limit);
 }
@@ -49,7 +50,7 @@ int rowsort_add(struct rowsort *rs, const struct csv_row *row)
     if (!at)
         return -1;
     csvpack_write(at, row);
-    e[rs->count] = (struct rowsort_entry){.seq = (uint32_t)rs->count, .offset = (uint32_t)offset};
+    e[rs->count] = (struct rowsort_entry){.offset = (uint32_t)offset};
     rs->count++;
     return 0;
 }
@@ -89,20 +90,50 @@ static void make_keys(struct rowsort *rs, size_t column)
     }
 }
 
-static int compare_entries(const void *a, const void *b)
+/* Sorts the n entries by key, equal keys in the order they are in: a
+ * least-significant-digit radix sort, one byte a pass, with the passes
+ * of a byte all keys share skipped. Uses `spare` (room for n entries);
+ * the sorted entries are in `entries` after. */
+static void sort_entries(struct rowsort_entry *entries, struct rowsort_entry *spare, size_t n)
 {
-    const struct rowsort_entry *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
+    size_t counts[8][256] = {{0}};
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            counts[b][(entries[i].key >> (8 * b)) & 0xFF]++;
+    struct rowsort_entry *from = entries, *to = spare;
+    for (int b = 0; b < 8; b++) {
+        size_t *count = counts[b];
+        if (count[(from[0].key >> (8 * b)) & 0xFF] == n)
+            continue; /* every key has this byte */
+        size_t start = 0;
+        for (int digit = 0; digit < 256; digit++) {
+            size_t c = count[digit];
+            count[digit] = start;
+            start += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[(from[i].key >> (8 * b)) & 0xFF]++] = from[i];
+        struct rowsort_entry *sorted = to;
+        to = from;
+        from = sorted;
+    }
+    if (from != entries)
+        memcpy(entries, from, n * sizeof *entries);
 }
 
 int rowsort_drain(struct rowsort *rs, size_t column, csv_row_fn on_row, void *ctx)
 {
     int rc = 0;
     if (rs->count > 0) {
-        make_keys(rs, column);
-        qsort(rs->entries, rs->count, sizeof *rs->entries, compare_entries);
+        struct rowsort_entry *spare =
+            buffer_grow(rs->spare, &rs->spare_cap, rs->count, sizeof *rs->spare);
+        if (spare) {
+            rs->spare = spare;
+            make_keys(rs, column);
+            sort_entries(rs->entries, spare, rs->count);
+        } else {
+            rc = -1;
+        }
     }
     unsigned char *rows = (unsigned char *)rs->rows.data;
     for (size_t e = 0; e < rs->count && rc == 0; e++) {

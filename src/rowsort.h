@@ -32,6 +32,8 @@ struct rowsort {
     struct buffer rows;            /* the rows, packed (csvpack.h) */
     struct rowsort_entry *entries; /* one per row, in arrival order */
     size_t count, entries_cap;
+    struct rowsort_entry *spare;   /* as many, for the sort's passes */
+    size_t spare_cap;
     struct csvpack_reader reader;  /* the row handed back */
 };
 

@@ -143,6 +143,63 @@ START_TEST(test_short_and_missing_keys)
 END_TEST
 
 /* An overlong row (no fields, the start of its text) comes back as one. */
+/* The order of many rows of random keys (common prefix, short keys, many
+ * ties, bytes past 0x7F), against a plain comparison sort of the same
+ * rule: the eight bytes after the keys' common prefix, then arrival. */
+#define MANY 20000
+static long drained[MANY];
+static size_t n_drained;
+
+static int record_number(void *ctx, const struct csv_row *row)
+{
+    (void)ctx;
+    drained[n_drained++] = row->row_no;
+    return 0;
+}
+
+struct reference_row {
+    unsigned char slice[8];
+    long row_no;
+};
+
+static int compare_reference(const void *a, const void *b)
+{
+    const struct reference_row *x = a, *y = b;
+    int c = memcmp(x->slice, y->slice, 8);
+    return c ? c : (x->row_no > y->row_no) - (x->row_no < y->row_no);
+}
+
+START_TEST(test_many_rows_match_a_reference_sort)
+{
+    static char keys[MANY][16];
+    static struct reference_row want[MANY];
+    static const char alphabet[] = "0a\xff\x80z";
+    uint32_t r = 12345;
+    for (size_t i = 0; i < MANY; i++) {
+        size_t len = 4;
+        memcpy(keys[i], "PFX-", 4);
+        for (size_t n = (r = r * 1103515245 + 12345) >> 16 & 15; n > 0 && len < 15; n--)
+            keys[i][len++] = alphabet[((r = r * 1103515245 + 12345) >> 16) % 5];
+        keys[i][len] = '\0';
+        ck_assert_int_eq(add((long)i + 2, keys[i], "x"), 0);
+    }
+    size_t common = 4; /* every key starts "PFX-"; the next byte differs among them */
+    for (size_t i = 0; i < MANY; i++) {
+        size_t len = strlen(keys[i]);
+        memset(want[i].slice, 0, 8);
+        for (size_t j = common; j < common + 8 && j < len; j++)
+            want[i].slice[j - common] = (unsigned char)keys[i][j];
+        want[i].row_no = (long)i + 2;
+    }
+    qsort(want, MANY, sizeof want[0], compare_reference);
+    n_drained = 0;
+    ck_assert_int_eq(rowsort_drain(&rs, 0, record_number, NULL), 0);
+    ck_assert_uint_eq(n_drained, MANY);
+    for (size_t i = 0; i < MANY; i++)
+        ck_assert_int_eq(drained[i], want[i].row_no);
+}
+END_TEST
+
 START_TEST(test_overlong_row)
 {
     struct csv_row over = {.row_no = 10, .overlong = true, .raw = "start of a long line"};
@@ -242,6 +299,7 @@ static Suite *rowsort_suite(void)
     tcase_add_test(t, test_equal_keys_keep_arrival_order);
     tcase_add_test(t, test_eight_bytes_decide);
     tcase_add_test(t, test_short_and_missing_keys);
+    tcase_add_test(t, test_many_rows_match_a_reference_sort);
     tcase_add_test(t, test_overlong_row);
     tcase_add_test(t, test_fields_and_flags);
     tcase_add_test(t, test_limit);
