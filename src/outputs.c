@@ -51,15 +51,18 @@ static void *write_csvs(void *arg)
     struct csv_job *j = arg;
     struct db *db;
     j->rc = db_open(j->db_path, false, &db, j->err, sizeof j->err);
+    /* a quarter of the main cache (and so of its sorts): the CSVs read
+     * each table once, in order, and the prefetch's sort spills to a
+     * temporary file past it (10M orders: 287 MB of peak memory with a
+     * whole cache, 182 MB at 1M) */
+    if (j->rc == 0)
+        db_set_cache_mib(db, DB_CACHE_MIB / 4);
     if (j->ahead) /* it tells the workbook even when the database did not open */
         workbook_prefetch_run(j->ahead, j->rc == 0 ? db : NULL, j->batch_id);
     if (j->checkpoint_first)
         checkpoint_copy(j->db_path, &j->checkpoint);
     double start = log_elapsed();
     if (j->rc == 0) {
-        /* a quarter of the main cache (and so of its sorts): the CSVs
-         * read each table once, in order */
-        db_set_cache_mib(db, DB_CACHE_MIB / 4);
         j->rc = report_write_csvs(db, j->batch_id, j->dir, j->err, sizeof j->err);
         db_close(db);
     }
@@ -91,6 +94,8 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     bool threaded = pthread_create(&csv.thread, NULL, write_csvs, &csv) == 0;
     if (!threaded) {
         log_warn("cannot start a second thread: the CSVs are written before the workbook");
+        workbook_prefetch_free(csv.ahead); /* fetched here, it would only cost a file */
+        csv.ahead = NULL;
         write_csvs(&csv);
     }
     int rc = 0;

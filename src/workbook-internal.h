@@ -147,14 +147,17 @@ struct wb_stored_row {
     size_t text_size;
 };
 
-/* Waits for the prefetch to finish. Returns its rows (a file owned by the
- * prefetch, positioned at the first row) and sets *n_values (per row), or
- * returns NULL with the reason in *why (owned by the prefetch) when it
- * failed. */
-FILE *wb_prefetch_rows(struct workbook_prefetch *p, size_t *n_values, const char **why);
+/* Waits for the prefetch to finish. Returns its rows of batch_id (a file
+ * owned by the prefetch, positioned at the first row) and sets *n_values
+ * (per row); or returns NULL with the reason in *why (owned by the
+ * prefetch) when the fetch failed, was of another batch, or was handed
+ * out before: the rows are read by one workbook. */
+FILE *wb_prefetch_rows(struct workbook_prefetch *p, int64_t batch_id, size_t *n_values,
+                       const char **why);
 
-/* Reads the next row of n_columns values from rows into *row. Returns 1,
- * 0 at the end, -1 on a read error or a damaged file. */
+/* Reads the next row of n_columns (at most WB_MAX_COLUMNS) values from
+ * rows into *row. Returns 1, 0 at the end, -1 on a read error or a
+ * damaged file (a row cut short included). */
 int wb_stored_row_read(FILE *rows, size_t n_columns, struct wb_stored_row *row);
 
 /* A stored value (never NULL) as the sqlite3_column_* functions give it:

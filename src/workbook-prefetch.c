@@ -17,9 +17,10 @@
 #include "workbook.h"
 
 /* How a value is kept in the file: a tag byte, then for an integer its
- * 8 bytes, for a text its length (4 bytes) and bytes. A NULL is not kept:
- * the fetch fails on one (Seller payouts has none) and the workbook runs
- * the query itself. */
+ * 8 bytes, for a text its length (4 bytes) and bytes. Only integers and
+ * texts are kept: on a NULL, a real or a blob (Seller payouts has none)
+ * the fetch fails and the workbook runs the query itself, so that a row
+ * read back is always the query's, value for value. */
 enum { TAG_INT = 'I', TAG_TEXT = 'T' };
 
 struct workbook_prefetch {
@@ -27,6 +28,8 @@ struct workbook_prefetch {
     pthread_cond_t done;
     bool finished; /* the fetch is over; the fields below are then the reader's */
     bool ok;
+    bool handed_out; /* the rows were given to a workbook: they are read once */
+    int64_t batch_id;
     FILE *rows;
     size_t n_values; /* per row */
     char why[256];   /* when not ok */
@@ -60,28 +63,37 @@ void workbook_prefetch_free(struct workbook_prefetch *p)
     free(p);
 }
 
-static bool put_value(FILE *f, sqlite3_stmt *q, int col)
+/* Appends value `col` of q's row to f. Returns 0, or -1 with the reason
+ * in why when the value is not an integer or a text, or f fails. */
+static int put_value(FILE *f, sqlite3_stmt *q, int col, char *why, size_t why_size)
 {
-    switch (sqlite3_column_type(q, col)) {
-    case SQLITE_NULL:
-        return false;
-    case SQLITE_INTEGER: {
+    int type = sqlite3_column_type(q, col);
+    bool written;
+    if (type == SQLITE_INTEGER) {
         int64_t v = sqlite3_column_int64(q, col);
-        return putc(TAG_INT, f) != EOF && fwrite(&v, sizeof v, 1, f) == 1;
-    }
-    default: {
+        written = putc(TAG_INT, f) != EOF && fwrite(&v, sizeof v, 1, f) == 1;
+    } else if (type == SQLITE_TEXT) {
         const unsigned char *text = sqlite3_column_text(q, col);
         uint32_t len = (uint32_t)sqlite3_column_bytes(q, col);
-        return text && putc(TAG_TEXT, f) != EOF && fwrite(&len, sizeof len, 1, f) == 1 &&
-               fwrite(text, 1, len, f) == len;
+        if (!text) {
+            snprintf(why, why_size, "out of memory");
+            return -1;
+        }
+        written = putc(TAG_TEXT, f) != EOF && fwrite(&len, sizeof len, 1, f) == 1 &&
+                  fwrite(text, 1, len, f) == len;
+    } else {
+        snprintf(why, why_size, "column %d holds a value that is not an integer or a text",
+                 col + 1);
+        return -1;
     }
-    }
+    if (!written)
+        snprintf(why, why_size, "cannot write its temporary file");
+    return written ? 0 : -1;
 }
 
 /* Runs the table's query into a new temporary file. Returns true, or
  * false with the reason in p->why. */
-static bool fetch(struct workbook_prefetch *p, struct db *db, const struct wb_table *t,
-                  int64_t batch_id)
+static bool fetch(struct workbook_prefetch *p, struct db *db, const struct wb_table *t)
 {
     sqlite3_stmt *q = db_stmt(db, t->sql);
     if (!q) {
@@ -97,19 +109,16 @@ static bool fetch(struct workbook_prefetch *p, struct db *db, const struct wb_ta
         snprintf(p->why, sizeof p->why, "cannot create a temporary file");
         return false;
     }
-    db_bind_int(q, 1, batch_id);
-    int n = sqlite3_column_count(q), rc = SQLITE_DONE;
+    db_bind_int(q, 1, p->batch_id);
+    int n = sqlite3_column_count(q), rc = SQLITE_DONE, put = 0;
     p->n_values = (size_t)n;
-    bool written = true;
-    while (written && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        for (int col = 0; written && col < n; col++)
-            written = put_value(p->rows, q, col);
-    if (!written)
-        snprintf(p->why, sizeof p->why, "a NULL value, or its temporary file cannot be written");
-    else if (rc != SQLITE_DONE)
+    while (put == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        for (int col = 0; put == 0 && col < n; col++)
+            put = put_value(p->rows, q, col, p->why, sizeof p->why);
+    if (put == 0 && rc != SQLITE_DONE)
         snprintf(p->why, sizeof p->why, "%s", db_errmsg(db));
     sqlite3_reset(q);
-    if (!written || rc != SQLITE_DONE)
+    if (put != 0 || rc != SQLITE_DONE)
         return false;
     if (fflush(p->rows) != 0 || fseek(p->rows, 0, SEEK_SET) != 0) {
         snprintf(p->why, sizeof p->why, "cannot write its temporary file");
@@ -122,12 +131,13 @@ void workbook_prefetch_run(struct workbook_prefetch *p, struct db *db, int64_t b
 {
     const struct wb_table *t = wb_prefetched_table();
     bool ok = false;
+    p->batch_id = batch_id;
     if (!db)
         snprintf(p->why, sizeof p->why, "the database did not open on the second thread");
     else if (t->derive)
         snprintf(p->why, sizeof p->why, "a derived column is computed from the statement");
     else
-        ok = fetch(p, db, t, batch_id);
+        ok = fetch(p, db, t);
     pthread_mutex_lock(&p->lock);
     p->ok = ok;
     p->finished = true;
@@ -135,16 +145,25 @@ void workbook_prefetch_run(struct workbook_prefetch *p, struct db *db, int64_t b
     pthread_mutex_unlock(&p->lock);
 }
 
-FILE *wb_prefetch_rows(struct workbook_prefetch *p, size_t *n_values, const char **why)
+FILE *wb_prefetch_rows(struct workbook_prefetch *p, int64_t batch_id, size_t *n_values,
+                       const char **why)
 {
     pthread_mutex_lock(&p->lock);
     while (!p->finished)
         pthread_cond_wait(&p->done, &p->lock);
-    bool ok = p->ok;
     pthread_mutex_unlock(&p->lock);
+    if (p->ok && p->handed_out) {
+        p->ok = false;
+        snprintf(p->why, sizeof p->why, "its rows were read by an earlier workbook");
+    } else if (p->ok && p->batch_id != batch_id) {
+        p->ok = false;
+        snprintf(p->why, sizeof p->why, "they are batch %lld's, not batch %lld's",
+                 (long long)p->batch_id, (long long)batch_id);
+    }
+    p->handed_out = true;
     *why = p->why;
     *n_values = p->n_values;
-    return ok ? p->rows : NULL;
+    return p->ok ? p->rows : NULL;
 }
 
 /* Reads n bytes into dst; false at the end of the file or on an error. */
@@ -155,6 +174,8 @@ static bool get(FILE *f, void *dst, size_t n)
 
 int wb_stored_row_read(FILE *f, size_t n_columns, struct wb_stored_row *row)
 {
+    if (n_columns > WB_MAX_COLUMNS)
+        return -1;
     int tag = getc(f);
     if (tag == EOF)
         return ferror(f) ? -1 : 0;

@@ -380,14 +380,16 @@ static int write_query_rows(struct wb_sheet *sh, const struct wb_table *t, long 
     return wb->rc;
 }
 
-/* Writes the prefetched rows of the table (in `file`) below sh->row. */
+/* Writes the prefetched rows of the table (in `file`) below sh->row. A
+ * file that cannot be read to its end fails the workbook (74): the rows
+ * before are written by then. */
 static int write_stored_rows(struct wb_sheet *sh, const struct wb_table *t, FILE *file,
                              size_t n_values, long *rows)
 {
     struct wb *wb = sh->wb;
     struct wb_stored_row stored = {0};
     struct row_values v = {.stored = &stored};
-    int got;
+    int got = 0;
     while (wb->rc == 0 && (got = wb_stored_row_read(file, n_values, &stored)) == 1) {
         if (next_row(sh) == 0)
             write_cells(sh, t, &v);
@@ -408,7 +410,7 @@ static int write_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
     size_t n_values = 0;
     if (wb->ahead && t == wb_prefetched_table()) {
         const char *why;
-        stored = wb_prefetch_rows(wb->ahead, &n_values, &why);
+        stored = wb_prefetch_rows(wb->ahead, wb->batch_id, &n_values, &why);
         if (!stored)
             log_warn("workbook: %s: fetched here, not ahead: %s", t->sheet, why);
     }
