@@ -304,6 +304,15 @@ static const struct currency *seller_home_currency(uint64_t seed, uint32_t selle
     return &currencies[rng_weighted(&r, currency_weights, currency_count)];
 }
 
+/* Whether the order of `index` placed on `placed` is a cross-border sale,
+ * from a stream of its own. */
+static bool is_cross_border(uint64_t seed, day_t placed, uint32_t index)
+{
+    struct rng r = rng_for(seed ^ UINT64_C(0x43524f5353) /* "CROSS" */,
+                           (uint64_t)(int64_t)placed, index);
+    return rng_per_mille(&r, CROSS_BORDER_PER_MILLE);
+}
+
 void order_live(const struct world *w, day_t placed, uint32_t index, struct order *o)
 {
     struct rng r = rng_for(w->seed, (uint64_t)(int64_t)placed, index);
@@ -321,9 +330,12 @@ void order_live(const struct world *w, day_t placed, uint32_t index, struct orde
     uint32_t per_night = w->orders_per_night ? w->orders_per_night : 1;
     o->buyer = rng_below(&r, per_night * 20 > 9000000 ? 9000000 : per_night * 20 + 1000);
     o->seller = rng_below(&r, per_night / 10 + 50);
-    o->currency = rng_per_mille(&r, CROSS_BORDER_PER_MILLE)
-                      ? &currencies[rng_weighted(&r, currency_weights, currency_count)]
-                      : seller_home_currency(w->seed, o->seller);
+    /* the draw of the order's own stream comes first whatever the
+     * currency, so that the rest of the stream (and the sample nights'
+     * IDs, events and claims) is what it was before sellers had a home */
+    const struct currency *drawn = &currencies[rng_weighted(&r, currency_weights, currency_count)];
+    o->currency = is_cross_border(w->seed, placed, index) ? drawn
+                                                          : seller_home_currency(w->seed, o->seller);
     o->amount = o->currency->min_minor +
                 (int64_t)rng_below(&r, (uint32_t)(o->currency->max_minor - o->currency->min_minor));
     o->method = rng_weighted(&r, payment_method_weights, payment_method_count);
