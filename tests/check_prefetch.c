@@ -153,22 +153,30 @@ START_TEST(prefetched_rows_are_the_query_rows)
 }
 END_TEST
 
+/* Asks p for batch's rows and expects none, for a reason that says `because`. */
+static void expect_refused(struct workbook_prefetch *p, int64_t batch, const char *because)
+{
+    size_t n_values;
+    const char *why = NULL;
+    ck_assert_ptr_null(wb_prefetch_rows(p, batch, &n_values, &why));
+    ck_assert_ptr_nonnull(why);
+    ck_assert_msg(strstr(why, because) != NULL, "why: %s", why);
+}
+
 /* A prefetch's rows go to the workbook of their batch, once. */
 START_TEST(rows_are_for_their_batch_once)
 {
     make_releases();
     struct fetch_job job;
     start_fetch(&job, 1, 0);
-    size_t n_values;
-    const char *why;
-    ck_assert_ptr_null(wb_prefetch_rows(job.p, 2, &n_values, &why));
-    ck_assert_msg(strstr(why, "batch 1's, not batch 2's") != NULL, "why: %s", why);
+    expect_refused(job.p, 2, "batch 1's, not batch 2's");
     end_fetch(&job);
 
     start_fetch(&job, 1, 0);
+    size_t n_values;
+    const char *why;
     ck_assert_ptr_nonnull(wb_prefetch_rows(job.p, 1, &n_values, &why));
-    ck_assert_ptr_null(wb_prefetch_rows(job.p, 1, &n_values, &why));
-    ck_assert_msg(strstr(why, "earlier workbook") != NULL, "why: %s", why);
+    expect_refused(job.p, 1, "earlier workbook");
     end_fetch(&job);
 }
 END_TEST
@@ -179,10 +187,7 @@ START_TEST(real_value_fails_the_fetch)
     make_releases();
     struct fetch_job job;
     start_fetch(&job, 3, 0);
-    size_t n_values;
-    const char *why;
-    ck_assert_ptr_null(wb_prefetch_rows(job.p, 3, &n_values, &why));
-    ck_assert_msg(strstr(why, "not an integer or a text") != NULL, "why: %s", why);
+    expect_refused(job.p, 3, "not an integer or a text");
     end_fetch(&job);
 }
 END_TEST
@@ -192,11 +197,7 @@ START_TEST(failed_prefetch_says_why)
     struct workbook_prefetch *p = workbook_prefetch_new();
     ck_assert_ptr_nonnull(p);
     workbook_prefetch_run(p, NULL, 1); /* as when the second connection did not open */
-    size_t n_values;
-    const char *why = NULL;
-    ck_assert_ptr_null(wb_prefetch_rows(p, 1, &n_values, &why));
-    ck_assert_ptr_nonnull(why);
-    ck_assert_msg(strstr(why, "did not open") != NULL, "why: %s", why);
+    expect_refused(p, 1, "did not open");
     workbook_prefetch_free(p);
 }
 END_TEST
