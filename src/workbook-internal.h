@@ -12,6 +12,7 @@
 
 #include <xlsxwriter.h>
 
+#include "buffer.h"
 #include "date.h"
 #include "db.h"
 #include "money.h"
@@ -136,15 +137,15 @@ void wb_sheet_fit_columns(struct wb_sheet *sh, size_t n_columns);
  * WB_DERIVED column. */
 const struct wb_table *wb_prefetched_table(void);
 
-/* A row read back from a prefetch (workbook-prefetch.c). The text buffer
- * is owned, reused from row to row and freed by wb_stored_row_free. */
+/* A row read back from a prefetch (workbook-prefetch.c). The texts are
+ * in `text`, owned, reused from row to row and freed by
+ * wb_stored_row_free. */
 struct wb_stored_row {
     char tag[WB_MAX_COLUMNS];
     int64_t integer[WB_MAX_COLUMNS];
     const char *value[WB_MAX_COLUMNS];
     char digits[WB_MAX_COLUMNS][24];
-    char *text;
-    size_t text_size;
+    struct buffer text;
 };
 
 /* Waits for the prefetch to finish. Returns its rows of batch_id (a file

@@ -179,7 +179,7 @@ int wb_stored_row_read(FILE *f, size_t n_columns, struct wb_stored_row *row)
     int tag = getc(f);
     if (tag == EOF)
         return ferror(f) ? -1 : 0;
-    size_t used = 0;
+    row->text.len = 0;
     size_t offsets[WB_MAX_COLUMNS];
     for (size_t col = 0; col < n_columns; col++) {
         if (col > 0 && (tag = getc(f)) == EOF)
@@ -193,22 +193,15 @@ int wb_stored_row_read(FILE *f, size_t n_columns, struct wb_stored_row *row)
         uint32_t len;
         if (tag != TAG_TEXT || !get(f, &len, sizeof len))
             return -1;
-        if (used + len + 1 > row->text_size) {
-            size_t size = (used + len + 1) * 2;
-            char *grown = realloc(row->text, size);
-            if (!grown)
-                return -1;
-            row->text = grown;
-            row->text_size = size;
-        }
-        if (!get(f, row->text + used, len))
+        offsets[col] = row->text.len;
+        char *at = buffer_reserve(&row->text, (size_t)len + 1); /* and its own NUL */
+        if (!at || !get(f, at, len))
             return -1;
-        row->text[used + len] = '\0';
-        offsets[col] = used;
-        used += len + 1;
+        at[len] = '\0';
     }
+    /* the texts lie where the buffer ended up */
     for (size_t col = 0; col < n_columns; col++)
-        row->value[col] = row->tag[col] == TAG_TEXT ? row->text + offsets[col] : NULL;
+        row->value[col] = row->tag[col] == TAG_TEXT ? row->text.data + offsets[col] : NULL;
     return 1;
 }
 
@@ -229,7 +222,6 @@ int64_t wb_stored_int(const struct wb_stored_row *row, int col)
 
 void wb_stored_row_free(struct wb_stored_row *row)
 {
-    free(row->text);
-    row->text = NULL;
-    row->text_size = 0;
+    free(row->text.data);
+    row->text = (struct buffer){0};
 }
