@@ -295,10 +295,13 @@ void wb_sheet_open(struct wb *wb, struct wb_sheet *sh, const char *name)
     open_part(sh);
 }
 
-/* The values of the current row: a statement's, or a prefetched row. */
+/* The values of the current row: a statement's, or a prefetched row
+ * read from `file` (when stmt is NULL). */
 struct row_values {
     sqlite3_stmt *stmt;
-    struct wb_stored_row *stored; /* when stmt is NULL */
+    FILE *file;
+    size_t n_values;
+    struct wb_stored_row stored;
 };
 
 static bool value_is_null(const struct row_values *v, int col)
@@ -306,21 +309,21 @@ static bool value_is_null(const struct row_values *v, int col)
     return v->stmt && sqlite3_column_type(v->stmt, col) == SQLITE_NULL; /* stored: never */
 }
 
-static const char *value_text(const struct row_values *v, int col)
+static const char *value_text(struct row_values *v, int col)
 {
     if (!v->stmt)
-        return wb_stored_text(v->stored, col);
+        return wb_stored_text(&v->stored, col);
     const unsigned char *t = sqlite3_column_text(v->stmt, col);
     return t ? (const char *)t : "";
 }
 
 static int64_t value_int(const struct row_values *v, int col)
 {
-    return v->stmt ? sqlite3_column_int64(v->stmt, col) : wb_stored_int(v->stored, col);
+    return v->stmt ? sqlite3_column_int64(v->stmt, col) : wb_stored_int(&v->stored, col);
 }
 
 /* Writes the cells of the current row into sh->row. */
-static void write_cells(struct wb_sheet *sh, const struct wb_table *t, const struct row_values *v)
+static void write_cells(struct wb_sheet *sh, const struct wb_table *t, struct row_values *v)
 {
     const char *currency = t->currency_col >= 0 ? value_text(v, t->currency_col) : "";
     for (size_t i = 0; i < t->n_columns; i++) {
@@ -356,66 +359,54 @@ static void write_cells(struct wb_sheet *sh, const struct wb_table *t, const str
     }
 }
 
-/* Writes the rows of the table's query below sh->row; *rows receives
- * their number. */
-static int write_query_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
+/* Moves v to its next row. Returns 1, 0 after the last, or -1 with the
+ * failure recorded in wb: a database error (70), or a prefetch file that
+ * cannot be read to its end (74: the rows before are written by then). */
+static int next_values(struct wb *wb, const struct wb_table *t, struct row_values *v)
 {
-    struct wb *wb = sh->wb;
-    sqlite3_stmt *q = db_stmt(wb->db, t->sql);
-    if (!q)
-        return wb_fail(wb, EX_SOFTWARE, t->sheet, db_errmsg(wb->db));
-    db_bind_int(q, 1, wb->batch_id);
-    if (sqlite3_bind_parameter_count(q) >= 2)
-        db_bind_int(q, 2, wb->as_of);
-    struct row_values v = {.stmt = q};
-    int rc = SQLITE_DONE;
-    while (wb->rc == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (next_row(sh) == 0)
-            write_cells(sh, t, &v);
-        ++*rows;
-    }
-    sqlite3_reset(q);
-    if (wb->rc == 0 && rc != SQLITE_DONE)
+    if (v->stmt) {
+        int rc = sqlite3_step(v->stmt);
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+            return rc == SQLITE_ROW;
         wb_fail(wb, EX_SOFTWARE, t->sheet, db_errmsg(wb->db));
-    return wb->rc;
-}
-
-/* Writes the prefetched rows of the table (in `file`) below sh->row. A
- * file that cannot be read to its end fails the workbook (74): the rows
- * before are written by then. */
-static int write_stored_rows(struct wb_sheet *sh, const struct wb_table *t, FILE *file,
-                             size_t n_values, long *rows)
-{
-    struct wb *wb = sh->wb;
-    struct wb_stored_row stored = {0};
-    struct row_values v = {.stored = &stored};
-    int got = 0;
-    while (wb->rc == 0 && (got = wb_stored_row_read(file, n_values, &stored)) == 1) {
-        if (next_row(sh) == 0)
-            write_cells(sh, t, &v);
-        ++*rows;
+        return -1;
     }
-    wb_stored_row_free(&stored);
-    if (wb->rc == 0 && got < 0)
+    int got = wb_stored_row_read(v->file, v->n_values, &v->stored);
+    if (got < 0)
         wb_fail(wb, EX_IOERR, t->sheet, "cannot read its prefetched rows");
-    return wb->rc;
+    return got;
 }
 
 /* Writes the table's rows below the header already in sh->row, from the
- * prefetch when it has them; *rows receives their number. */
+ * prefetch when it has them, else from the query; *rows receives their
+ * number. */
 static int write_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
 {
     struct wb *wb = sh->wb;
-    FILE *stored = NULL;
-    size_t n_values = 0;
+    struct row_values v = {0};
     if (wb->ahead && t == wb_prefetched_table()) {
         const char *why;
-        stored = wb_prefetch_rows(wb->ahead, wb->batch_id, &n_values, &why);
-        if (!stored)
+        v.file = wb_prefetch_rows(wb->ahead, wb->batch_id, &v.n_values, &why);
+        if (!v.file)
             log_warn("workbook: %s: fetched here, not ahead: %s", t->sheet, why);
     }
-    if (stored ? write_stored_rows(sh, t, stored, n_values, rows)
-               : write_query_rows(sh, t, rows))
+    if (!v.file) {
+        v.stmt = db_stmt(wb->db, t->sql);
+        if (!v.stmt)
+            return wb_fail(wb, EX_SOFTWARE, t->sheet, db_errmsg(wb->db));
+        db_bind_int(v.stmt, 1, wb->batch_id);
+        if (sqlite3_bind_parameter_count(v.stmt) >= 2)
+            db_bind_int(v.stmt, 2, wb->as_of);
+    }
+    while (wb->rc == 0 && next_values(wb, t, &v) == 1) {
+        if (next_row(sh) == 0)
+            write_cells(sh, t, &v);
+        ++*rows;
+    }
+    if (v.stmt)
+        sqlite3_reset(v.stmt);
+    wb_stored_row_free(&v.stored);
+    if (wb->rc)
         return wb->rc;
     if (*rows == 0 && t->when_empty && next_row(sh) == 0)
         wb_put_text(sh, 0, t->when_empty, wb->note);
