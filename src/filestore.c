@@ -15,8 +15,10 @@
 enum { CODEC_RAW = 0, CODEC_ZSTD = 1 };
 #define ZSTD_LEVEL 1 /* 550 MB/s, a CSV five times smaller; higher levels cost more than they save */
 
-/* The thread that compresses one chunk while the writer fills the next.
- * `in` and `out` belong to the thread while `busy`, to the writer else. */
+/* The thread that checksums and compresses one chunk while the writer
+ * fills the next. `in`, `out` and `sha` belong to the thread while `busy`,
+ * to the writer else. Chunks reach it one at a time, in the file's order,
+ * so `sha` sees the bytes in order. */
 struct filestore_compressor {
     pthread_t thread;
     bool threaded;
@@ -27,11 +29,14 @@ struct filestore_compressor {
     size_t in_len, out_len, out_cap;
     int codec;
     ZSTD_CCtx *cctx;
+    struct sha256_ctx sha;
 };
 
-/* Compresses z->in into z->out, or copies it when zstd would not shrink it. */
+/* Adds z->in to the file's checksum, then compresses it into z->out, or
+ * copies it when zstd would not shrink it. */
 static void compress_chunk(struct filestore_compressor *z)
 {
+    sha256_update(&z->sha, z->in_len, z->in);
     size_t n = ZSTD_compressCCtx(z->cctx, z->out, z->out_cap, z->in, z->in_len, ZSTD_LEVEL);
     if (ZSTD_isError(n) || n >= z->in_len) {
         memcpy(z->out, z->in, z->in_len);
@@ -148,8 +153,9 @@ int filestore_begin(struct filestore_writer *w, struct db *db, int64_t batch_id,
     z->in = malloc(FILESTORE_CHUNK);
     z->out = malloc(z->out_cap);
     z->cctx = ZSTD_createCCtx();
+    sha256_init(&z->sha);
     if (!z->in || !z->out || !z->cctx) {
-        filestore_end(w, 0);
+        filestore_end(w, 0, NULL);
         return -1;
     }
     /* without a thread, the chunks are compressed here */
@@ -174,11 +180,14 @@ int filestore_write(struct filestore_writer *w, const void *bytes, size_t len)
     return 0;
 }
 
-int filestore_end(struct filestore_writer *w, int keep)
+int filestore_end(struct filestore_writer *w, int keep, char sha256_hex[DIGEST_HEX_SIZE])
 {
     int rc = 0;
-    if (w->z && keep)
+    if (w->z && keep) {
         rc = (w->len > 0 && submit_chunk(w)) || store_result(w) ? -1 : 0;
+        if (rc == 0)
+            digest_hex(&w->z->sha, sha256_hex); /* store_result waited for the last chunk */
+    }
     compressor_free(w->z);
     w->z = NULL;
     free(w->chunk);

@@ -57,7 +57,6 @@ struct reader {
     int map[MAX_COLUMNS];       /* column -> field index, -1 when absent */
     size_t header_fields;
     const struct csv_row *row;
-    struct sha256_ctx sha;
     struct filestore_writer store;
     int fatal;                  /* a sysexits code that stops the batch */
     /* claims.csv: the order the previous row found (an order's facts
@@ -675,11 +674,10 @@ static int on_row(void *ctx, const struct csv_row *row)
     return rc;
 }
 
-/* Checksums the bytes and keeps them in the database. */
+/* Keeps the bytes in the database (the store checksums them). */
 static int on_bytes(void *ctx, const void *bytes, size_t len)
 {
     struct reader *rd = ctx;
-    sha256_update(&rd->sha, len, bytes);
     if (filestore_write(&rd->store, bytes, len) != 0) {
         snprintf(rd->b->err, sizeof rd->b->err, "%s: cannot store the file: %s",
                  input_file_names[rd->which], db_errmsg(rd->b->db));
@@ -714,7 +712,6 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
                         .kind = &kinds[which < FILE_OVERRIDES ? which : FILE_OVERRIDES]};
     struct file_stats *st = &b->files[which];
     const char *name = input_file_names[which];
-    sha256_init(&rd.sha);
     st->present = in != NULL;
     double started = log_elapsed();
     int rc = 0;
@@ -741,7 +738,7 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
             snprintf(b->err, sizeof b->err, "%s: no header row", name);
             rc = EX_DATAERR;
         }
-        if (filestore_end(&rd.store, rc == 0) != 0 && rc == 0) {
+        if (filestore_end(&rd.store, rc == 0, st->sha256) != 0 && rc == 0) {
             snprintf(b->err, sizeof b->err, "%s: cannot store the file: %s", name,
                      db_errmsg(b->db));
             rc = EX_IOERR;
@@ -749,7 +746,11 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
     }
     if (rc)
         return rc;
-    digest_hex(&rd.sha, st->sha256);
+    if (!in) { /* a missing file's checksum is the empty file's, as before */
+        struct sha256_ctx none;
+        sha256_init(&none);
+        digest_hex(&none, st->sha256);
+    }
     if (save_stats(b, which, in != NULL)) {
         snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
         return EX_SOFTWARE;

@@ -2,7 +2,8 @@
  * in the database for reruns (SPEC §5: "the inputs of every batch ... are
  * kept in the database, so a rerun needs no original files"): whatever the
  * bytes, a stored file reads back byte for byte, over many chunks, with
- * compressible chunks compressed and the others kept as they are. */
+ * compressible chunks compressed and the others kept as they are; and the
+ * writer's SHA-256 (taken on its compressor thread) is that of the bytes. */
 #include <check.h>
 
 #include "testutil.h"
@@ -42,7 +43,17 @@ static unsigned char *make_bytes(size_t n, bool random)
     return b;
 }
 
-/* Stores len bytes as file 1 of batch 1 in writes of `step` bytes. */
+/* The SHA-256 of len bytes in one call to nettle, as lower-case hex. */
+static void whole_digest(const unsigned char *bytes, size_t len, char hex[DIGEST_HEX_SIZE])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, bytes);
+    digest_hex(&ctx, hex);
+}
+
+/* Stores len bytes as file 1 of batch 1 in writes of `step` bytes, and
+ * checks the writer's checksum against the bytes'. */
 static void store(const unsigned char *bytes, size_t len, size_t step)
 {
     ck_assert_int_eq(db_exec(db, "INSERT INTO batch_file(batch_id, file_no, present, sha256)"
@@ -52,7 +63,10 @@ static void store(const unsigned char *bytes, size_t len, size_t step)
     ck_assert_int_eq(filestore_begin(&w, db, 1, 1), 0);
     for (size_t off = 0; off < len; off += step)
         ck_assert_int_eq(filestore_write(&w, bytes + off, len - off < step ? len - off : step), 0);
-    ck_assert_int_eq(filestore_end(&w, 1), 0);
+    char got[DIGEST_HEX_SIZE] = "", want[DIGEST_HEX_SIZE];
+    ck_assert_int_eq(filestore_end(&w, 1, got), 0);
+    whole_digest(bytes, len, want);
+    ck_assert_str_eq(got, want);
 }
 
 /* Reads file 1 of batch 1 back and compares it with want. */
@@ -129,6 +143,34 @@ START_TEST(test_empty_file)
 }
 END_TEST
 
+/* The checksum is SHA-256's own (FIPS 180-2's "abc" and the empty
+ * string), over bytes written one at a time. */
+START_TEST(test_checksum_known_answers)
+{
+    struct filestore_writer w;
+    char hex[DIGEST_HEX_SIZE];
+    ck_assert_int_eq(filestore_begin(&w, db, 1, 1), 0);
+    for (const char *p = "abc"; *p; p++)
+        ck_assert_int_eq(filestore_write(&w, p, 1), 0);
+    ck_assert_int_eq(filestore_end(&w, 1, hex), 0);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ck_assert_int_eq(filestore_begin(&w, db, 1, 2), 0);
+    ck_assert_int_eq(filestore_end(&w, 1, hex), 0);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+END_TEST
+
+/* A checksum over many chunks, written in pieces that straddle them. */
+START_TEST(test_checksum_across_chunks)
+{
+    size_t len = FILESTORE_CHUNK * 2 + FILESTORE_CHUNK / 2 + 7;
+    unsigned char *b = make_bytes(len, true);
+    store(b, len, 100003);
+    check_read_back(b, len);
+    free(b);
+}
+END_TEST
+
 /* A chunk stored before compression (schema version 2) reads as it is. */
 START_TEST(test_old_raw_chunk)
 {
@@ -148,7 +190,7 @@ START_TEST(test_not_kept)
     unsigned char *b = make_bytes(FILESTORE_CHUNK + 10, false);
     ck_assert_int_eq(filestore_begin(&w, db, 1, 1), 0);
     ck_assert_int_eq(filestore_write(&w, b, FILESTORE_CHUNK + 10), 0);
-    ck_assert_int_eq(filestore_end(&w, 0), 0);
+    ck_assert_int_eq(filestore_end(&w, 0, NULL), 0);
     ck_assert_int_eq(count_chunks(0) + count_chunks(1), 0);
     free(b);
 }
@@ -164,6 +206,8 @@ static Suite *filestore_suite(void)
     tcase_add_test(t, test_random_kept_raw);
     tcase_add_test(t, test_mixed_chunks);
     tcase_add_test(t, test_empty_file);
+    tcase_add_test(t, test_checksum_known_answers);
+    tcase_add_test(t, test_checksum_across_chunks);
     tcase_add_test(t, test_old_raw_chunk);
     tcase_add_test(t, test_not_kept);
     suite_add_tcase(s, t);
