@@ -33,7 +33,9 @@ static char base_dir[64], db_path[128];
  * 3,000 characters long or are digits past 2^31, and a seller whose
  * payout is past 2^31 minor units. Batch 2 released 300 orders of other
  * sellers; batch 3 one order whose gross is a real number, which a
- * prefetch does not keep. */
+ * prefetch does not keep; batch 4 the releases of 50 sellers, the last
+ * of whom (in the query's order) has two whose sum overflows 64 bits, a
+ * step error in the middle of the query. */
 static void make_releases(void)
 {
     char err[256];
@@ -46,7 +48,8 @@ static void make_releases(void)
         "INSERT INTO batch(id, as_of, revision, started_at, finished_at, rerun_start)"
         " VALUES (1, %1$d, 1, '2026-12-01T03:00:00Z', '2026-12-01T03:10:00Z', 0),"
         " (2, %1$d + 1, 1, '2026-12-02T03:00:00Z', '2026-12-02T03:10:00Z', 0),"
-        " (3, %1$d + 2, 1, '2026-12-03T03:00:00Z', '2026-12-03T03:10:00Z', 0);"
+        " (3, %1$d + 2, 1, '2026-12-03T03:00:00Z', '2026-12-03T03:10:00Z', 0),"
+        " (4, %1$d + 3, 1, '2026-12-04T03:00:00Z', '2026-12-04T03:10:00Z', 0);"
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %2$d)"
         " INSERT INTO release(order_id, batch_id, seller_id, gross, fee, net, currency,"
         "  released_on, rule)"
@@ -64,6 +67,15 @@ static void make_releases(void)
         "  'EUR', %1$d + 1, 'R17' FROM n;"
         "INSERT INTO release(order_id, batch_id, seller_id, gross, fee, net, currency,"
         "  released_on, rule) VALUES ('Q1', 3, 'S1', 1.5, 0, 1.5, 'USD', %1$d + 2, 'R17');"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)"
+        " INSERT INTO release(order_id, batch_id, seller_id, gross, fee, net, currency,"
+        "  released_on, rule)"
+        " SELECT printf('V%%03d', i), 4, printf('U%%03d', i), 100, 5, 95, 'EUR', %1$d + 3, 'R17'"
+        " FROM n;"
+        "INSERT INTO release(order_id, batch_id, seller_id, gross, fee, net, currency,"
+        "  released_on, rule) VALUES"
+        " ('W1', 4, 'Z', 5000000000000000000, 0, 5000000000000000000, 'EUR', %1$d + 3, 'R17'),"
+        " ('W2', 4, 'Z', 5000000000000000000, 0, 5000000000000000000, 'EUR', %1$d + 3, 'R17');"
         "COMMIT;";
     char sql[sizeof script + 64];
     snprintf(sql, sizeof sql, script, AS_OF, RELEASES);
@@ -188,6 +200,18 @@ START_TEST(real_value_fails_the_fetch)
     struct fetch_job job;
     start_fetch(&job, 3, 0);
     expect_refused(job.p, 3, "not an integer or a text");
+    end_fetch(&job);
+}
+END_TEST
+
+/* A query that fails after rows were fetched fails the fetch: the
+ * reader gets none of its rows, and the reason. */
+START_TEST(step_error_fails_the_fetch)
+{
+    make_releases();
+    struct fetch_job job;
+    start_fetch(&job, 4, 0);
+    expect_refused(job.p, 4, "integer overflow");
     end_fetch(&job);
 }
 END_TEST
@@ -323,6 +347,7 @@ static Suite *prefetch_suite(void)
     tcase_add_test(tc, prefetched_rows_are_the_query_rows);
     tcase_add_test(tc, rows_are_for_their_batch_once);
     tcase_add_test(tc, real_value_fails_the_fetch);
+    tcase_add_test(tc, step_error_fails_the_fetch);
     tcase_add_test(tc, failed_prefetch_says_why);
     tcase_add_test(tc, damaged_rows_are_a_read_error);
     tcase_add_test(tc, workbook_is_the_same_with_or_without_prefetch);
