@@ -2,6 +2,7 @@
 #ifndef ARBITER_VERIFY_H
 #define ARBITER_VERIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,8 +18,12 @@ long verify_all(struct db *db, FILE *out);
  * balance, each order it settled is refunded + released in full and
  * closed, and its postings equal its captures, refunds and releases per
  * kind and currency. Together with the same checks of every earlier batch
- * this implies the whole-database invariants. Returns like verify_all. */
-long verify_batch(struct db *db, int64_t batch_id, FILE *out);
+ * this implies the whole-database invariants. With scan_orders (for a
+ * batch that holds most of the orders table) the captures in effect are
+ * the orders the batch accepted, read in one pass, which also finds an
+ * accepted order without a capture posting; without it, the orders of
+ * the batch's capture postings, each looked up. Returns like verify_all. */
+long verify_batch(struct db *db, int64_t batch_id, bool scan_orders, FILE *out);
 
 /* Checks what a rerun whose first batch is first_batch changed, through
  * the rows dated from that batch's date on and their orders only (a
