@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "ledger.h"
 
 struct check {
@@ -276,8 +277,7 @@ long verify_rerun(struct db *db, int64_t first_batch, FILE *out)
 
 /* The orders the batch accepted, read in one pass over the table: 4 to 6
  * times cheaper than a lookup per capture when the batch holds most of
- * the orders (a first night), and it also sees an accepted order that
- * has no capture posting, which the lookups cannot. */
+ * the orders (a first night). */
 #define CAPTURES_SCANNED                                                                          \
     "SELECT 'capture', currency, 0, amount, -1, 0, NULL, NULL, NULL FROM orders"                  \
     " WHERE batch_id = ?1"
@@ -310,12 +310,28 @@ static long money_slot(const char *kind, const char *currency)
     return k * CURRENCY_CODES + code;
 }
 
+/* The orders batch_id accepted from orders.csv (batch_file), or -1. */
+static int64_t accepted_orders(struct db *db, int64_t batch_id)
+{
+    sqlite3_stmt *q = db_stmt(db, "SELECT coalesce((SELECT accepted FROM batch_file"
+                                  " WHERE batch_id = ?1 AND file_no = ?2), 0)");
+    if (!q)
+        return -1;
+    db_bind_int(q, 1, batch_id);
+    db_bind_int(q, 2, FILE_ORDERS);
+    int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_reset(q);
+    return n;
+}
+
 /* Checks that the batch's postings balance, and equal its captures,
  * refunds and releases per kind and currency. Sums in C over a table
  * indexed by kind and currency: an SQL GROUP BY sorted every posting of
  * the batch, the most expensive step of a night's check. One read of the
  * postings for both; the captures from a scan of the orders with
- * `scan_orders`, else looked up. Returns the problems or -1. */
+ * `scan_orders`, else looked up; and one capture posting per order the
+ * batch accepted, which the lookups alone would not see. Returns the
+ * problems or -1. */
 static long check_batch_money(struct db *db, int64_t batch_id, bool scan_orders, FILE *out)
 {
     static const char what[] = "ledger postings differ from the batch's captures, refunds and"
@@ -328,6 +344,7 @@ static long check_batch_money(struct db *db, int64_t batch_id, bool scan_orders,
     }
     db_bind_int(s, 1, batch_id);
     long problems = 0;
+    int64_t capture_postings = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(s, 0),
@@ -341,6 +358,8 @@ static long check_batch_money(struct db *db, int64_t batch_id, bool scan_orders,
                         ref ? ref : "NULL", (long long)sqlite3_column_int64(s, 7),
                         currency ? currency : "NULL", legs ? legs : "NULL");
         }
+        if (sqlite3_column_int(s, 4) == 1 && kind && strcmp(kind, "capture") == 0)
+            capture_postings++;
         long slot = money_slot(kind ? kind : "", currency ? currency : "");
         if (slot < 0) {
             problems++;
@@ -367,7 +386,18 @@ static long check_batch_money(struct db *db, int64_t batch_id, bool scan_orders,
                     (long long)m->effective, (long long)m->posted, (long long)m->n);
     }
     free(t);
-    return rc == SQLITE_DONE ? problems : -1;
+    if (rc != SQLITE_DONE)
+        return -1;
+    int64_t accepted = accepted_orders(db, batch_id);
+    if (accepted < 0)
+        return -1;
+    if (capture_postings != accepted) {
+        problems++;
+        if (out)
+            fprintf(out, "BROKEN %s: capture: %lld postings for the %lld orders orders.csv"
+                         " accepted\n", what, (long long)capture_postings, (long long)accepted);
+    }
+    return problems;
 }
 
 long verify_batch(struct db *db, int64_t batch_id, bool scan_orders, FILE *out)

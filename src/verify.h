@@ -20,9 +20,10 @@ long verify_all(struct db *db, FILE *out);
  * kind and currency. Together with the same checks of every earlier batch
  * this implies the whole-database invariants. With scan_orders (for a
  * batch that holds most of the orders table) the captures in effect are
- * the orders the batch accepted, read in one pass, which also finds an
- * accepted order without a capture posting; without it, the orders of
- * the batch's capture postings, each looked up. Returns like verify_all. */
+ * the orders the batch accepted, read in one pass; without it, the orders
+ * of the batch's capture postings, each looked up. Either way the batch
+ * must have posted one capture per order it counted accepted from
+ * orders.csv. Returns like verify_all. */
 long verify_batch(struct db *db, int64_t batch_id, bool scan_orders, FILE *out);
 
 /* Checks what a rerun whose first batch is first_batch changed, through

@@ -160,11 +160,15 @@ refused "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'releas
     WHERE id = NEW.id; END" \
     "^BROKEN ledger postings differ from the batch's captures, refunds and releases: release USD: in effect 1000, posted 999, 0 more postings than rows$"
 
-# A night larger than the database (a first night: here after one empty
+# An accepted order without its capture posting is refused: a night
+# smaller than the database counts one capture per order accepted; a
+# night larger than the database (a first night: here after one empty
 # night) checks its captures against the orders it accepted, read in one
-# pass over the table, so an accepted order without a capture posting is
-# refused too. A night smaller than the database looks up the order of
-# each capture posting instead, and cannot see one that is missing.
+# pass over the table, and counts them too.
+NO_CAPTURE="CREATE TRIGGER no_capture AFTER INSERT ON ledger_txn
+    WHEN NEW.kind = 'capture' AND NEW.ref = 'S-2' BEGIN DELETE FROM ledger_txn WHERE id = NEW.id; END"
+COUNTED="^BROKEN ledger postings differ from the batch's captures, refunds and releases: capture: 1 postings for the 2 orders orders.csv accepted$"
+refused "$NO_CAPTURE" "$COUNTED"
 empty=$WORK/empty-night
 mkdir -p "$empty"
 printf '%s\n' "$OH" >"$empty/orders.csv"
@@ -173,10 +177,10 @@ rm -f "$WORK/first.db"*
 check_exit 0 "an empty first night" -- "$ARBITER" run --as-of 2026-03-11 --in "$empty" \
     --db "$WORK/first.db" --reports "$WORK/first" --quiet
 export ARBITER_REBUILD_MIN_ORDERS=1
-refuses "$WORK/first.db" "CREATE TRIGGER no_capture AFTER INSERT ON ledger_txn
-    WHEN NEW.kind = 'capture' AND NEW.ref = 'S-2' BEGIN DELETE FROM ledger_txn WHERE id = NEW.id; END" \
+refuses "$WORK/first.db" "$NO_CAPTURE" \
     "^BROKEN ledger postings differ from the batch's captures, refunds and releases: capture USD: in effect 3000, posted 1000, -1 more postings than rows$" \
     run --as-of 2026-03-12 --in "$night"
+check_grep "$COUNTED" "$WORK/err" "the missing capture is counted on a first night too"
 unset ARBITER_REBUILD_MIN_ORDERS
 
 # A rerun checks only what it replayed (verify_rerun), so each trigger
