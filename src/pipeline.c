@@ -237,8 +237,10 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
     }
     if (!b->replayed) {
         log_phase_begin("verify");
-        /* a night larger than the database: its orders are most of the
-         * table, and one pass over it is cheaper than a lookup each */
+        /* an orders.csv estimated larger than the database (a first
+         * night, a catch-up): one pass over the table costs less than a
+         * lookup per capture, and if the file was mostly re-sent or
+         * rejected rows the pass is only slower, not wrong */
         long broken = verify_batch(b->db, b->id, rebuild, stderr);
         if (broken != 0) {
             snprintf(b->err, sizeof b->err, "batch breaks %ld ledger invariant(s): not committed",

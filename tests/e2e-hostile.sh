@@ -167,7 +167,7 @@ refused "CREATE TRIGGER shave AFTER INSERT ON ledger_txn WHEN NEW.kind = 'releas
 # pass over the table, and counts them too.
 NO_CAPTURE="CREATE TRIGGER no_capture AFTER INSERT ON ledger_txn
     WHEN NEW.kind = 'capture' AND NEW.ref = 'S-2' BEGIN DELETE FROM ledger_txn WHERE id = NEW.id; END"
-COUNTED="^BROKEN ledger postings differ from the batch's captures, refunds and releases: capture: 1 postings for the 2 orders orders.csv accepted$"
+COUNTED="^BROKEN ledger postings differ from the batch's captures, refunds and releases: capture: orders accepted from orders.csv 2, capture postings 1$"
 refused "$NO_CAPTURE" "$COUNTED"
 empty=$WORK/empty-night
 mkdir -p "$empty"
