@@ -193,14 +193,21 @@ START_TEST(rows_are_for_their_batch_once)
 }
 END_TEST
 
-/* A value the file does not keep (a real) fails the fetch. */
-START_TEST(real_value_fails_the_fetch)
+/* Fetches batch's rows of make_releases and expects the fetch to fail
+ * for a reason that says `because`. */
+static void expect_fetch_fails(int64_t batch, const char *because)
 {
     make_releases();
     struct fetch_job job;
-    start_fetch(&job, 3, 0);
-    expect_refused(job.p, 3, "not an integer or a text");
+    start_fetch(&job, batch, 0);
+    expect_refused(job.p, batch, because);
     end_fetch(&job);
+}
+
+/* A value the file does not keep (a real) fails the fetch. */
+START_TEST(real_value_fails_the_fetch)
+{
+    expect_fetch_fails(3, "not an integer or a text");
 }
 END_TEST
 
@@ -208,11 +215,7 @@ END_TEST
  * reader gets none of its rows, and the reason. */
 START_TEST(step_error_fails_the_fetch)
 {
-    make_releases();
-    struct fetch_job job;
-    start_fetch(&job, 4, 0);
-    expect_refused(job.p, 4, "integer overflow");
-    end_fetch(&job);
+    expect_fetch_fails(4, "integer overflow");
 }
 END_TEST
 
