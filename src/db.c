@@ -346,6 +346,10 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
      * reports' second thread; whatever is left is copied when the last
      * connection closes */
     db_exec(db, "PRAGMA wal_autocheckpoint=0");
+    /* the log's file outlives the connection (db_keep_log says why); what
+     * it holds at the next open is SQLite's to recover, as ever */
+    int persist = 1;
+    sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     rc = migrate(db, err, err_size, path);
     if (rc) {
         db_close(db);
@@ -353,6 +357,27 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
     }
     *out = db;
     return 0;
+}
+
+bool db_keep_log(struct db *db, int64_t max_bytes)
+{
+    /* a PRAGMA takes no bound parameter: the numbers are formatted. The
+     * write of the version it already has is the smallest transaction:
+     * after a complete checkpoint SQLite starts the log again from its
+     * first frame, and cuts the file to the journal size limit. */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "PRAGMA journal_size_limit=%lld; PRAGMA user_version=%d;"
+             " PRAGMA journal_size_limit=-1",
+             (long long)max_bytes, DB_SCHEMA_VERSION);
+    int log_frames = -1, copied_frames = -1;
+    bool keep = db_exec(db, sql) == SQLITE_OK &&
+                sqlite3_wal_checkpoint_v2(db->handle, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                          &log_frames, &copied_frames) == SQLITE_OK &&
+                log_frames == 1 && copied_frames == 1;
+    int persist = keep;
+    sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    return keep;
 }
 
 void db_close(struct db *db)

@@ -107,8 +107,10 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     if (threaded)
         pthread_join(csv.thread, NULL);
     workbook_prefetch_free(csv.ahead);
-    if (csv.checkpoint_first)
+    if (csv.checkpoint_first) {
         checkpoint_log(o->db_path, &csv.checkpoint);
+        db_keep_log(db, DB_KEPT_LOG_BYTES);
+    }
     if (csv.rc == 0)
         log_info("csv: written to %s beside the workbook (%.3f s)", dir, csv.seconds);
     else
