@@ -36,7 +36,7 @@ int db_create_due_indexes(struct db *db);
  * file, cut to at most max_bytes, for the next batch instead of letting
  * SQLite delete it at close. A night's changed pages are then written over
  * a file the system already holds, not into a new one (night 60 of
- * tools/steady.sh: about 0.7 s of 3.6). The kept file holds nothing the
+ * tools/steady.sh: 0.5-0.7 s of 3.5). The kept file holds nothing the
  * database file lacks: one page, copied. When the log cannot restart (a
  * reader still needs its pages) nothing is kept, and SQLite deletes the
  * file at close as before. Returns true when the file is kept. */
