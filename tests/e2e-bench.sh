@@ -32,7 +32,7 @@ for phase in ingest claims orders verify commit workbook; do
 done
 once_per_size "^      beside the workbook, on the second core: checkpoint $num s, CSVs $num s\$" \
     "the second thread's checkpoint and CSVs timed"
-once_per_size "^      written into the log $num MiB; left: database $num MB, reports $num MB\$" \
+once_per_size "^      written into the log $num MiB; left: database $num MB, log kept for the next night $num MB, reports $num MB\$" \
     "what the night wrote and left"
 once_per_size "^      CPU seconds: $num in arbiter, $num in the kernel (file writes and reads)\$" \
     "arbiter's and the kernel's CPU seconds"

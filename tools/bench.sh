@@ -143,11 +143,14 @@ bench_size() {
     # checkpoint copies as much again into the database), and what it left
     pages=$(sed -n 's/.* info: checkpoint: [0-9]* of \([0-9]*\) log pages.*/\1/p' \
         "$scratch/err.arbiter" | awk '{ n += $1 } END { print n + 0 }')
+    # the log arbiter keeps for the next night, measured first: the sqlite3
+    # shell deletes it when it closes the database
+    kept=$(wc -c <"$scratch/arbiter.db-wal" 2>/dev/null || echo 0)
     page_size=$("$SQLITE3" "$scratch/arbiter.db" "PRAGMA page_size")
     awk -v p="$pages" -v ps="$page_size" -v db="$(wc -c <"$scratch/arbiter.db")" \
-        -v rep="$(du -sk "$scratch/reports" | cut -f1)" 'BEGIN {
-        printf "      written into the log %.0f MiB; left: database %.0f MB, reports %.0f MB\n",
-            p * ps / 1048576, db / 1e6, rep * 1024 / 1e6 }'
+        -v kept="$kept" -v rep="$(du -sk "$scratch/reports" | cut -f1)" 'BEGIN {
+        printf "      written into the log %.0f MiB; left: database %.0f MB, log kept for the next night %.0f MB, reports %.0f MB\n",
+            p * ps / 1048576, db / 1e6, kept / 1e6, rep * 1024 / 1e6 }'
     awk -v a="$a_secs" -v b="$b_secs" -v c="$c_secs" '
         $1 == "ingest" || $1 == "claims" || $1 == "orders" { decide += $2 }
         END { printf "  c/a = %.1f   c/b = %.1f   (ingest+claims+orders)/a = %.1f\n",

@@ -26,7 +26,9 @@
 # started from: compacted (VACUUM INTO: what fragmentation costs), and
 # compacted without the closed orders the night's files do not mention
 # (tools/steady-prune.sql: what the history costs, for the same work; the
-# night's CSVs must come out byte for byte the same). Last, it generates
+# night's CSVs must come out byte for byte the same). Each night finds the
+# log the night before kept (db_keep_log in src/db.c), and the two copies
+# an empty one of its size. Last, it generates
 # one self-contained night of about the same number of rows as the last
 # one (tools/gen's usual 90 days of history in one file) and runs it on an
 # empty database: "the first night of the same size". Scratch space under
@@ -63,6 +65,13 @@ for prog in "$ARBITER" "$GEN"; do
 done
 command -v "$SQLITE3" >/dev/null || { echo "steady: no sqlite3 shell (apt-get install sqlite3)" >&2; exit 69; }
 
+# sql DB SQL: the sqlite3 shell, keeping the log arbiter keeps for the
+# next night (the shell would delete it when it closes the database, and
+# the next night would write a new one)
+sql() {
+    "$SQLITE3" -cmd ".output /dev/null" -cmd ".filectrl persist_wal 1" -cmd ".output stdout" "$@"
+}
+
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/arbiter-steady.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT INT TERM
 
@@ -85,7 +94,7 @@ night() {
     # summed, should a run ever log more than one
     pages=$(sed -n 's/.*checkpoint: [0-9]* of \([0-9]*\) log pages.*/\1/p' "$scratch/log" |
         awk '{ n += $1 } END { if (NR) print n }')
-    page_size=$("$SQLITE3" "$3" "PRAGMA page_size")
+    page_size=$(sql "$3" "PRAGMA page_size")
     awk -v s="$start" -v e="$end" -v r="$((rows - files))" -v p="$phases" -v c="${claims:-?}" \
         -v pages="${pages:-?}" -v ps="$page_size" 'BEGIN {
         log_mb = pages == "?" ? "?" : sprintf("%.0f", pages * ps / 1048576)
@@ -100,7 +109,8 @@ echo "steady state: $days nights of $n new orders into one database, $adjudicate
 # starts from, both compacted (VACUUM INTO): compact.db, and pruned.db
 # without the closed orders DIR's files do not mention (steady-prune.sql).
 prepare_last() {
-    "$SQLITE3" "$scratch/arbiter.db" "VACUUM INTO '$scratch/compact.db'"
+    kept_log=$(wc -c <"$scratch/arbiter.db-wal" 2>/dev/null || echo 0)
+    sql "$scratch/arbiter.db" "VACUUM INTO '$scratch/compact.db'"
     cp "$scratch/compact.db" "$scratch/prune-work.db"
     {
         echo ".import --csv '$1/orders.csv' o_in"
@@ -160,6 +170,11 @@ same_csvs "the rerun" r2
 again() {
     [ -f "$2" ] || { echo "steady: $2, a copy of the last night's database, is missing" >&2; exit 70; }
     echo "  $1 ($(order_counts "$2"), $(du -m "$2" | cut -f1) MB):"
+    # a log file of the size the last night found beside its database, zeros,
+    # which SQLite reads as an empty log: so the copy's night too writes
+    # over a file instead of into a new one (a kept log itself belongs to
+    # its own database file and must never be copied beside another)
+    head -c "$kept_log" /dev/zero >"$2-wal"
     out=$(night "$last_dir" "$last_date" "$2")
     echo "    $out"
     same_csvs "$1"
