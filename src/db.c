@@ -346,10 +346,6 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
      * reports' second thread; whatever is left is copied when the last
      * connection closes */
     db_exec(db, "PRAGMA wal_autocheckpoint=0");
-    /* the log's file outlives the connection (db_keep_log says why); what
-     * it holds at the next open is SQLite's to recover, as ever */
-    int persist = 1;
-    sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     rc = migrate(db, err, err_size, path);
     if (rc) {
         db_close(db);
@@ -359,22 +355,54 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
     return 0;
 }
 
+/* A PRAGMA takes no bound parameter: the numbers are formatted. */
+static int set_log_limit(struct db *db, int64_t bytes)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", (long long)bytes);
+    return db_exec(db, sql);
+}
+
+/* A PASSIVE checkpoint of the log; false when it fails. */
+static bool log_frames(struct db *db, int *frames, int *copied)
+{
+    return sqlite3_wal_checkpoint_v2(db->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, frames,
+                                     copied) == SQLITE_OK;
+}
+
+/* Pages a transaction writes into the log before it rolls back. */
+#define KEEP_LOG_SPILL                                                                            \
+    "BEGIN IMMEDIATE; CREATE TABLE keep_log_spill(x);"                                            \
+    " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8)"                \
+    " INSERT INTO keep_log_spill SELECT zeroblob(60000) FROM n"
+
 bool db_keep_log(struct db *db, int64_t max_bytes)
 {
-    /* a PRAGMA takes no bound parameter: the numbers are formatted. The
-     * write of the version it already has is the smallest transaction:
-     * after a complete checkpoint SQLite starts the log again from its
-     * first frame, and cuts the file to the journal size limit. */
-    char sql[160];
-    snprintf(sql, sizeof sql,
-             "PRAGMA journal_size_limit=%lld; PRAGMA user_version=%d;"
-             " PRAGMA journal_size_limit=-1",
-             (long long)max_bytes, DB_SCHEMA_VERSION);
-    int log_frames = -1, copied_frames = -1;
-    bool keep = db_exec(db, sql) == SQLITE_OK &&
-                sqlite3_wal_checkpoint_v2(db->handle, NULL, SQLITE_CHECKPOINT_PASSIVE,
-                                          &log_frames, &copied_frames) == SQLITE_OK &&
-                log_frames == 1 && copied_frames == 1;
+    /* Once a log is wholly copied, SQLite's next writer starts it again at
+     * its first frame, and a commit that does cuts the file to the journal
+     * size limit. The smallest commit, the version the database has,
+     * cuts it, and leaves one frame, copied by the checkpoint after it. */
+    char version[64];
+    snprintf(version, sizeof version, "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
+    int frames = -1, copied = -1;
+    bool keep = set_log_limit(db, max_bytes) == SQLITE_OK &&
+                db_exec(db, version) == SQLITE_OK && log_frames(db, &frames, &copied) &&
+                frames == 1 && copied == 1;
+    /* Then a transaction that starts the log again with pages it spills
+     * there (a cache of two pages), and rolls back: the file's header is
+     * new and no frame after it is committed, so the kept file holds no
+     * page at all, for this database or for a backup copied back beside
+     * it. */
+    if (keep) {
+        db_exec(db, "PRAGMA cache_size=2");
+        keep = db_exec(db, KEEP_LOG_SPILL) == SQLITE_OK;
+        if (!sqlite3_get_autocommit(db->handle))
+            keep = db_exec(db, "ROLLBACK") == SQLITE_OK && keep;
+        db_set_cache_mib(db, DB_CACHE_MIB);
+        keep = keep && log_frames(db, &frames, &copied) && frames == 0;
+    }
+    /* walClose cuts a persistent log to nothing unless the limit is -1 */
+    set_log_limit(db, -1);
     int persist = keep;
     sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     return keep;

@@ -1,7 +1,9 @@
 /* check_db.c: the log (WAL) file a night leaves for the next one
- * (db_keep_log). It must hold nothing the database file lacks, be written
- * over by the next night instead of growing, be cut to its limit, and be
- * left to SQLite to delete when a reader keeps the log from restarting. */
+ * (db_keep_log). It must hold no committed page (the database file alone
+ * is complete, and a backup copied back beside it stays as it was), be
+ * written over by the next night instead of growing, be cut to its limit,
+ * and be left to SQLite to delete when a reader keeps the log from
+ * emptying, whoever closes last. */
 #include <check.h>
 
 #include "testutil.h"
@@ -44,21 +46,49 @@ static void write_pages(struct db *db, int pages)
     ck_assert_int_eq(db_exec(db, sql), SQLITE_OK);
 }
 
-/* The frames a new connection finds in the log, and how many of them are
- * in the database file already (a PASSIVE checkpoint copies them). */
-static void log_frames(int *in_log, int *copied)
+/* The committed frames a new connection finds in the log (it keeps the
+ * file when it closes). */
+static int committed_frames(void)
 {
     sqlite3 *raw;
     ck_assert_int_eq(sqlite3_open(db_path, &raw), SQLITE_OK);
+    int persist = 1;
+    ck_assert_int_eq(sqlite3_file_control(raw, "main", SQLITE_FCNTL_PERSIST_WAL, &persist),
+                     SQLITE_OK);
+    /* a first read finds the database in WAL mode */
     ck_assert_int_eq(sqlite3_exec(raw, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL),
                      SQLITE_OK);
-    ck_assert_int_eq(sqlite3_wal_checkpoint_v2(raw, NULL, SQLITE_CHECKPOINT_PASSIVE, in_log,
-                                               copied),
+    int in_log = -1, copied = -1;
+    ck_assert_int_eq(sqlite3_wal_checkpoint_v2(raw, NULL, SQLITE_CHECKPOINT_PASSIVE, &in_log,
+                                               &copied),
                      SQLITE_OK);
-    /* this connection must not delete the kept file when it closes */
-    int persist = 1;
-    sqlite3_file_control(raw, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     sqlite3_close(raw);
+    return in_log;
+}
+
+/* The rows of t in the database at path, after its integrity check. */
+static int rows_checked(const char *path)
+{
+    sqlite3 *raw;
+    ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    sqlite3_stmt *q;
+    ck_assert_int_eq(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(q, 0), "ok");
+    sqlite3_finalize(q);
+    ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT count(*) FROM t", -1, &q, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+    int n = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(raw);
+    return n;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+    ck_assert_int_eq(system(cmd), 0);
 }
 
 /* One night as outputs.c ends it: write, copy the log, keep it. */
@@ -83,14 +113,11 @@ static void setup(void)
     remove(wal_path);
 }
 
-START_TEST(kept_log_holds_one_copied_page_cut_to_its_limit)
+START_TEST(kept_log_holds_no_page_cut_to_its_limit)
 {
     ck_assert(night(40)); /* 40 pages: more than the 16 frames of the limit */
     ck_assert_int_eq(file_size(wal_path), LIMIT);
-    int in_log, copied;
-    log_frames(&in_log, &copied);
-    ck_assert_int_eq(in_log, 1);
-    ck_assert_int_eq(copied, 1);
+    ck_assert_int_eq(committed_frames(), 0);
 }
 END_TEST
 
@@ -99,18 +126,25 @@ START_TEST(the_database_file_alone_has_every_night)
     ck_assert(night(5));
     ck_assert(night(5));
     /* a copy of the database file without its log, as a backup makes */
-    char copy[200], cmd[512];
+    char copy[200];
     snprintf(copy, sizeof copy, "%s/copy.db", base_dir);
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", db_path, copy);
-    ck_assert_int_eq(system(cmd), 0);
-    sqlite3 *raw;
-    ck_assert_int_eq(sqlite3_open(copy, &raw), SQLITE_OK);
-    sqlite3_stmt *q;
-    ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT count(*) FROM t", -1, &q, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-    ck_assert_int_eq(sqlite3_column_int(q, 0), 10);
-    sqlite3_finalize(q);
-    sqlite3_close(raw);
+    copy_file(db_path, copy);
+    ck_assert_int_eq(rows_checked(copy), 10);
+}
+END_TEST
+
+START_TEST(a_backup_copied_back_beside_the_kept_log_stays_as_it_was)
+{
+    ck_assert(night(3));
+    char backup[200];
+    snprintf(backup, sizeof backup, "%s/backup.db", base_dir);
+    copy_file(db_path, backup);
+    ck_assert(night(12));
+    ck_assert(night(12));
+    ck_assert_int_ge(file_size(wal_path), 12LL * FRAME_BYTES);
+    /* restored over the database, the kept log left where it was */
+    copy_file(backup, db_path);
+    ck_assert_int_eq(rows_checked(db_path), 3);
 }
 END_TEST
 
@@ -121,22 +155,23 @@ START_TEST(the_next_night_writes_over_the_kept_file)
     ck_assert_int_ge(first, 10LL * FRAME_BYTES);
     ck_assert(night(10));
     ck_assert(night(10));
-    /* each night starts after the one page the last left: the file grows
-     * by at most that page, not by a night */
-    ck_assert_int_le(file_size(wal_path), first + FRAME_BYTES);
-    int in_log, copied;
-    log_frames(&in_log, &copied);
-    ck_assert_int_eq(in_log, 1);
+    /* each night starts the log at its first frame: the file does not grow */
+    ck_assert_int_eq(file_size(wal_path), first);
+    ck_assert_int_eq(committed_frames(), 0);
 }
 END_TEST
 
-START_TEST(a_reader_in_the_log_leaves_it_to_sqlite)
+/* A night whose log a reader (its own connection: a raw one, or one of
+ * db_open's, as `arbiter status` makes) keeps from emptying: nothing is
+ * kept, and the log is deleted by whichever connection closes last. */
+static void night_with_a_reader(bool reader_closes_last, bool reader_of_db_open)
 {
     struct db *db = open_db(true);
     write_pages(db, 5);
-    /* a reader whose snapshot is in the log keeps the log from restarting */
-    sqlite3 *reader;
-    ck_assert_int_eq(sqlite3_open(db_path, &reader), SQLITE_OK);
+    struct db *reader_db = reader_of_db_open ? open_db(false) : NULL;
+    sqlite3 *reader = reader_db ? db_handle(reader_db) : NULL;
+    if (!reader)
+        ck_assert_int_eq(sqlite3_open(db_path, &reader), SQLITE_OK);
     ck_assert_int_eq(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM t", NULL, NULL, NULL),
                      SQLITE_OK);
     struct checkpoint c;
@@ -144,9 +179,26 @@ START_TEST(a_reader_in_the_log_leaves_it_to_sqlite)
     ck_assert_int_eq(c.rc, SQLITE_OK);
     ck_assert(!db_keep_log(db, LIMIT));
     sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
-    sqlite3_close(reader);
-    db_close(db); /* the last connection: SQLite copies and deletes the log */
+    if (reader_closes_last)
+        db_close(db);
+    if (reader_db)
+        db_close(reader_db);
+    else
+        sqlite3_close(reader);
+    if (!reader_closes_last)
+        db_close(db);
     ck_assert_int_eq(file_size(wal_path), -1);
+}
+
+START_TEST(a_reader_in_the_log_leaves_it_to_sqlite)
+{
+    night_with_a_reader(false, false);
+}
+END_TEST
+
+START_TEST(a_reader_of_arbiter_closing_last_deletes_it)
+{
+    night_with_a_reader(true, true);
 }
 END_TEST
 
@@ -155,10 +207,12 @@ static Suite *db_suite(void)
     Suite *s = suite_create("db");
     TCase *tc = tcase_create("kept log");
     tcase_add_checked_fixture(tc, setup, NULL);
-    tcase_add_test(tc, kept_log_holds_one_copied_page_cut_to_its_limit);
+    tcase_add_test(tc, kept_log_holds_no_page_cut_to_its_limit);
     tcase_add_test(tc, the_database_file_alone_has_every_night);
+    tcase_add_test(tc, a_backup_copied_back_beside_the_kept_log_stays_as_it_was);
     tcase_add_test(tc, the_next_night_writes_over_the_kept_file);
     tcase_add_test(tc, a_reader_in_the_log_leaves_it_to_sqlite);
+    tcase_add_test(tc, a_reader_of_arbiter_closing_last_deletes_it);
     suite_add_tcase(s, tc);
     return s;
 }

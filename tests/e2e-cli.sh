@@ -52,10 +52,14 @@ check_exit 66 "missing holiday calendar" -- arb run --as-of 2026-03-10 --in "$ni
 # A night, then the same night again: identical inputs are a no-op that
 # rewrites missing reports; different inputs are refused; earlier dates too.
 check_exit 0 "first night" -- arb run --as-of 2026-03-10 --in "$night"
-# Its log (WAL) is kept for the next night, restarted: the database file
-# alone, as a backup copies it, has the batch. (The sqlite3 shell, which
-# does not keep it, deletes the log when it closes the database.)
+# Its log (WAL) is kept for the next night, empty: no committed page in
+# it, and the database file alone, as a backup copies it, has the batch.
+# (The sqlite3 shell deletes the log when it closes the database, unless
+# told to keep it.)
 [ -s "$WORK/arbiter.db-wal" ] || fail "the log was not kept for the next night"
+[ "$(sqlite3 -cmd ".output /dev/null" -cmd ".filectrl persist_wal 1" -cmd ".output stdout" \
+    "$WORK/arbiter.db" 'PRAGMA wal_checkpoint')" = "0|0|0" ] || fail "the kept log holds pages"
+[ -s "$WORK/arbiter.db-wal" ] || fail "the kept log was deleted by the shell told to keep it"
 mkdir "$WORK/backup" && cp "$WORK/arbiter.db" "$WORK/backup/"
 [ "$(sqlite3 "$WORK/backup/arbiter.db" 'SELECT count(*) FROM batch WHERE finished_at IS NOT NULL')" = 1 ] ||
     fail "the database file alone lacks the batch"

@@ -172,8 +172,8 @@ again() {
     echo "  $1 ($(order_counts "$2"), $(du -m "$2" | cut -f1) MB):"
     # a log file of the size the last night found beside its database, zeros,
     # which SQLite reads as an empty log: so the copy's night too writes
-    # over a file instead of into a new one (a kept log itself belongs to
-    # its own database file and must never be copied beside another)
+    # over a file instead of into a new one (never copy a log beside
+    # another database file: one that holds pages is replayed into it)
     head -c "$kept_log" /dev/zero >"$2-wal"
     out=$(night "$last_dir" "$last_date" "$2")
     echo "    $out"
