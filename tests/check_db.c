@@ -121,6 +121,23 @@ START_TEST(kept_log_holds_no_page_cut_to_its_limit)
 }
 END_TEST
 
+START_TEST(a_kept_log_of_4_KiB_pages_holds_no_page)
+{
+    /* a database made before arbiter chose 64 KiB pages keeps its own */
+    sqlite3 *raw;
+    ck_assert_int_eq(sqlite3_open(db_path, &raw), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL;"
+                                       " CREATE TABLE t(x)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    ck_assert(night(3)); /* 3 rows of 60 kB: 45 pages of 4 KiB and more */
+    ck_assert_int_gt(file_size(wal_path), 45LL * (4096 + 24));
+    ck_assert_int_eq(committed_frames(), 0);
+    ck_assert_int_eq(rows_checked(db_path), 3);
+}
+END_TEST
+
 START_TEST(the_database_file_alone_has_every_night)
 {
     ck_assert(night(5));
@@ -208,6 +225,7 @@ static Suite *db_suite(void)
     TCase *tc = tcase_create("kept log");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, kept_log_holds_no_page_cut_to_its_limit);
+    tcase_add_test(tc, a_kept_log_of_4_KiB_pages_holds_no_page);
     tcase_add_test(tc, the_database_file_alone_has_every_night);
     tcase_add_test(tc, a_backup_copied_back_beside_the_kept_log_stays_as_it_was);
     tcase_add_test(tc, the_next_night_writes_over_the_kept_file);
