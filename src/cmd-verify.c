@@ -1,5 +1,6 @@
-/* cmd-verify.c: `arbiter verify`, the ledger invariants of SPEC §3 over the
- * whole database. Exit 0 when they hold, 1 when any is broken. */
+/* cmd-verify.c: `arbiter verify`, SQLite's check of the database file and
+ * the ledger invariants of SPEC §3 over the whole database. Exit 0 when
+ * they hold, 1 when any is broken. */
 #include <stdio.h>
 #include <sysexits.h>
 

@@ -128,6 +128,18 @@ check_exit 1 "verify finds a posting outside its batch's range" -- \
 check_grep "^BROKEN a posting lies outside its batch's range of ids: .*: transaction [0-9]* of batch 1 outside 1\.\.[0-9]*$" \
     "$WORK/out" "the posting outside the range named"
 
+# A damaged page (a backup restored beside another database's log, a bad
+# disk) is found by SQLite's own check of the file before the ledger is
+# read: the header of the orders table's first page zeroed.
+cp "$WORK/arbiter.db" "$WORK/broken.db"
+root=$(sqlite3 "$WORK/broken.db" "SELECT rootpage FROM sqlite_schema WHERE name = 'orders'")
+dd if=/dev/zero of="$WORK/broken.db" bs=1 count=12 seek=$(((root - 1) * 65536)) conv=notrunc \
+    status=none
+check_exit 1 "verify finds a damaged page" -- "$ARBITER" verify --db "$WORK/broken.db"
+check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the damaged page named"
+check_grep '^verify: [1-9][0-9]* problem(s)$' "$WORK/out" "and counted"
+grep -q '^BROKEN database file: \*\*\*' "$WORK/out" && fail "quick_check's heading is no problem"
+
 # A second process while a batch holds the lock: exit 75 at once, naming it.
 mkdir -p "$WORK/in/2026-03-11"
 cp "$night/tracking.csv" "$night/claims.csv" "$WORK/in/2026-03-11/"
