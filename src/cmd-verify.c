@@ -30,5 +30,5 @@ static int exec_verify(const struct options *o)
 }
 
 const struct command cmd_verify = {
-    "verify", "", "check the ledger invariants; exit 1 if any is broken", 0, 0, exec_verify,
+    "verify", "", "check the database file and the ledger invariants; exit 1 if any is broken", 0, 0, exec_verify,
 };
