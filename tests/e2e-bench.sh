@@ -59,6 +59,7 @@ check_grep "^  night 20 (.*   log=[0-9][0-9]* MiB  claims evaluated=[0-9][0-9]*\
     "steady: the last night, its log megabytes and its claims"
 check_grep "^first night of the same size on an empty database: " "$WORK/out" "steady: the first night"
 check_grep "^night 20 / first night = $num (target: at most 1)\$" "$WORK/out" "steady: the ratio"
+check_grep "^night 20 / night 10 = $num per row " "$WORK/out" "steady: the ratio to the middle night"
 check_grep "^  rerun of night 20 on that database: *[0-9]* rows *$num s .*reconcile=$num verify=$num " \
     "$WORK/out" "steady: the rerun of the last night"
 check_grep "^rerun of night 20 / night 20 = $num\$" "$WORK/out" "steady: the rerun's ratio"
