@@ -24,9 +24,9 @@ void cli_usage(FILE *out)
                  "  --config FILE    configuration (default: built-in defaults)\n"
                  "  --quiet          only warnings and errors on stderr\n"
                  "  --help, --version\n"
-                 "\nexit codes: 0 ok, 1 verify found broken invariants, 64 usage, 65 data error,\n"
-                 "66 missing input, 70 internal error, 73 cannot create output, 74 I/O error,\n"
-                 "75 database busy (retry later)\n");
+                 "\nexit codes: 0 ok, 1 verify found a damaged file or broken invariants, 64 usage,\n"
+                 "65 data error, 66 missing input, 70 internal error, 73 cannot create output,\n"
+                 "74 I/O error, 75 database busy (retry later)\n");
 }
 
 enum { LONG_DB = 256, LONG_REPORTS, LONG_CONFIG, LONG_QUIET, LONG_HELP, LONG_VERSION, LONG_AS_OF,

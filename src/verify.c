@@ -234,53 +234,8 @@ static long run_checks(struct db *db, const struct check *checks, size_t n, int6
     return problems;
 }
 
-/* Prints each line of a quick_check message as a problem, but the
- * "*** in database main ***" that heads the first; returns their count. */
-static long report_file_lines(const char *text, FILE *out)
-{
-    static const char heading[] = "*** in database main ***";
-    long problems = 0;
-    while (*text) {
-        size_t n = strcspn(text, "\n");
-        if (n > 0 && !(n == sizeof heading - 1 && memcmp(text, heading, n) == 0)) {
-            problems++;
-            if (out)
-                fprintf(out, "BROKEN database file: %.*s\n", (int)n, text);
-        }
-        text += n + (text[n] == '\n');
-    }
-    return problems;
-}
-
-/* SQLite's own check of the file's structure (PRAGMA quick_check: every
- * page of every table and index readable and well formed, a few seconds
- * for a gigabyte). Each problem it reports is one problem, and so is the
- * error that stopped it (a page it could not read) when it reported none;
- * 0 when the file is sound. */
-static long check_file(struct db *db, FILE *out)
-{
-    sqlite3_stmt *s = db_stmt(db, "PRAGMA quick_check");
-    if (!s)
-        return -1;
-    long problems = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *text = (const char *)sqlite3_column_text(s, 0);
-        if (text && strcmp(text, "ok") != 0)
-            problems += report_file_lines(text, out);
-    }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE || problems > 0)
-        return problems;
-    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? report_file_lines(sqlite3_errstr(rc), out)
-                                                       : -1;
-}
-
 long verify_all(struct db *db, FILE *out)
 {
-    long problems = check_file(db, out);
-    if (problems != 0) /* the ledger of a damaged file is not read */
-        return problems;
     return run_checks(db, all_checks, sizeof all_checks / sizeof all_checks[0], 0, out);
 }
 

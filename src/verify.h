@@ -8,9 +8,8 @@
 
 #include "db.h"
 
-/* Checks the database file's structure (SQLite's quick_check), then,
- * when it is sound, every invariant over the whole database (`arbiter
- * verify`). Each problem is printed as one line to out (when not
+/* Checks every invariant over the whole database (`arbiter verify`, after
+ * filecheck_run). Each problem is printed as one line to out (when not
  * NULL). Returns the number of problems, or -1 on a database error. */
 long verify_all(struct db *db, FILE *out);
 

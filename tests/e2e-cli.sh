@@ -139,6 +139,22 @@ check_exit 1 "verify finds a damaged page" -- "$ARBITER" verify --db "$WORK/brok
 check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the damaged page named"
 check_grep '^verify: [1-9][0-9]* problem(s)$' "$WORK/out" "and counted"
 grep -q '^BROKEN database file: \*\*\*' "$WORK/out" && fail "quick_check's heading is no problem"
+sqlite3 "$WORK/broken.db" "PRAGMA user_version" >/dev/null # the shell leaves the file as it was
+check_exit 1 "and again: verify changes nothing" -- "$ARBITER" verify --db "$WORK/broken.db"
+
+# So is damage to the first page, which arbiter cannot even open (exit 74
+# for any other command), and a file of no bytes, which SQLite reads as an
+# empty database and arbiter would fill with a new schema: no ledger to
+# call sound.
+cp "$WORK/arbiter.db" "$WORK/broken.db"
+dd if=/dev/zero of="$WORK/broken.db" bs=1 count=12 seek=100 conv=notrunc status=none
+check_exit 74 "status on a damaged first page" -- "$ARBITER" status --db "$WORK/broken.db"
+check_exit 1 "verify finds a damaged first page" -- "$ARBITER" verify --db "$WORK/broken.db"
+check_grep '^BROKEN database file: .*malformed' "$WORK/out" "the damaged first page named"
+: >"$WORK/empty.db"
+check_exit 1 "verify finds an empty file" -- "$ARBITER" verify --db "$WORK/empty.db"
+check_grep '^BROKEN database file: no arbiter schema ' "$WORK/out" "the empty file named"
+[ -s "$WORK/empty.db" ] && fail "verify wrote a schema into the empty file"
 
 # A second process while a batch holds the lock: exit 75 at once, naming it.
 mkdir -p "$WORK/in/2026-03-11"
