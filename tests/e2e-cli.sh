@@ -139,8 +139,8 @@ check_exit 1 "verify finds a damaged page" -- "$ARBITER" verify --db "$WORK/brok
 check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the damaged page named"
 check_grep '^verify: [1-9][0-9]* problem(s)$' "$WORK/out" "and counted"
 grep -q '^BROKEN database file: \*\*\*' "$WORK/out" && fail "quick_check's heading is no problem"
-sqlite3 "$WORK/broken.db" "PRAGMA user_version" >/dev/null # the shell leaves the file as it was
-check_exit 1 "and again: verify changes nothing" -- "$ARBITER" verify --db "$WORK/broken.db"
+check_exit 1 "verify leaves the damage as it found it" -- "$ARBITER" verify --db "$WORK/broken.db"
+check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the same page named again"
 
 # So is damage to the first page, which arbiter cannot even open (exit 74
 # for any other command), and a file of no bytes, which SQLite reads as an
