@@ -21,15 +21,15 @@ static long report_lines(const char *text, FILE *out)
     return problems;
 }
 
-/* Whether rc says the file is damaged or no database at all. */
-static int is_damage(int rc)
+/* A statement of the check that failed with rc: one problem when damage
+ * stopped it (a schema or page it could not read), else -1. */
+static long failed(sqlite3 *h, int rc, FILE *out)
 {
-    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? report_lines(sqlite3_errmsg(h), out) : -1;
 }
 
-/* The rows of "PRAGMA quick_check" as problems; a statement that damage
- * stopped (a schema or page it could not read) is one more when it had
- * reported none. -1 on any other error. */
+/* The rows of "PRAGMA quick_check" as problems, and failed()'s when it
+ * stopped before it had reported any. */
 static long quick_check(sqlite3 *h, FILE *out)
 {
     sqlite3_stmt *s = NULL;
@@ -42,9 +42,23 @@ static long quick_check(sqlite3 *h, FILE *out)
                 problems += report_lines(text, out);
         }
     sqlite3_finalize(s);
-    if (rc == SQLITE_DONE || problems > 0)
-        return problems;
-    return is_damage(rc) ? report_lines(sqlite3_errmsg(h), out) : -1;
+    return rc == SQLITE_DONE || problems > 0 ? problems : failed(h, rc, out);
+}
+
+/* One problem when the file holds no arbiter schema (user_version 0). */
+static long schema_check(sqlite3 *h, FILE *out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    long long version = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW)
+        return failed(h, rc, out);
+    return version > 0 ? 0
+                       : report_lines("no arbiter schema (an empty file, or another program's database)",
+                                      out);
 }
 
 long filecheck_run(const char *path, FILE *out, char *err, size_t err_size)
@@ -52,16 +66,8 @@ long filecheck_run(const char *path, FILE *out, char *err, size_t err_size)
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL);
     long problems = rc == SQLITE_OK ? quick_check(h, out) : -1;
-    if (problems == 0) {
-        sqlite3_stmt *s = NULL;
-        rc = sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s, NULL);
-        if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_int64(s, 0) <= 0)
-            problems = report_lines("no arbiter schema (an empty file, or another program's database)",
-                                    out);
-        else if (rc != SQLITE_ROW)
-            problems = is_damage(rc) ? report_lines(sqlite3_errmsg(h), out) : -1;
-        sqlite3_finalize(s);
-    }
+    if (problems == 0)
+        problems = schema_check(h, out);
     if (problems < 0)
         snprintf(err, err_size, "%s: cannot check the database file: %s", path,
                  h ? sqlite3_errmsg(h) : "out of memory");
