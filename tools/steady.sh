@@ -209,9 +209,9 @@ out=$(night "$scratch/first/$last_date" "$last_date" "$scratch/first.db")
 echo "first night of the same size on an empty database: $out"
 first=$(echo "$out" | awk '{ print $3 }')
 echo "$last" | awk -v f="$first" -v c="$compact" -v p="$pruned" -v n="$days" \
-    -v r="$(echo "$rerun" | awk '{ print $3 }')" -v m="$middle" \
-    -v ms="$(echo "$middle_out" | awk '{ print $3 }')" -v mr="$(echo "$middle_out" | awk '{ print $1 }')" '{
+    -v r="$(echo "$rerun" | awk '{ print $3 }')" -v m="$middle" -v mid="$middle_out" '{
+    split(mid, mf) # the middle night: mf[1] rows, mf[3] seconds
     printf "night %d / first night = %.2f (target: at most 1)\n", n, $3 / f
-    printf "night %d / night %d = %.2f per row (what the database grew by between them costs)\n", n, m, ($3 / $1) / (ms / mr)
+    printf "night %d / night %d = %.2f per row (what the database grew by between them costs)\n", n, m, ($3 / $1) / (mf[3] / mf[1])
     printf "night %d / the same night compacted = %.2f, without the history = %.2f\n", n, $3 / c, $3 / p
     printf "rerun of night %d / night %d = %.2f\n", n, n, r / $3 }'
