@@ -136,13 +136,27 @@ sqlite3 *db_handle(struct db *db)
 /* The message of the last statement that failed in db_exec_stmt on this
  * thread. A caller that resets other statements on its way out makes
  * SQLite report "not an error"; db_errmsg still gives the failure. */
-static _Thread_local char failed_message[256];
+static _Thread_local char failed_message[320];
+
+/* SQLite's message for an error of code `code`, into `out`: for a damaged
+ * file ("database disk image is malformed"), with what the operator does
+ * next (README, exit codes). */
+static const char *message_with_hint(const char *message, int code, char *out, size_t size)
+{
+    snprintf(out, size, "%s%s", message,
+             (code & 0xff) == SQLITE_CORRUPT ? " (run `arbiter verify` on this database: it lists the"
+                                      " damage; then restore the last backup)"
+                                    : "");
+    return out;
+}
 
 const char *db_errmsg(struct db *db)
 {
-    if (sqlite3_errcode(db->handle) == SQLITE_OK && failed_message[0])
+    static _Thread_local char message[320];
+    int code = sqlite3_errcode(db->handle);
+    if (code == SQLITE_OK && failed_message[0])
         return failed_message;
-    return sqlite3_errmsg(db->handle);
+    return message_with_hint(sqlite3_errmsg(db->handle), code, message, sizeof message);
 }
 
 int db_exec(struct db *db, const char *sql)
@@ -464,8 +478,8 @@ int db_exec_stmt(sqlite3_stmt *stmt)
 {
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        snprintf(failed_message, sizeof failed_message, "%s",
-                 sqlite3_errmsg(sqlite3_db_handle(stmt)));
+        message_with_hint(sqlite3_errmsg(sqlite3_db_handle(stmt)), rc, failed_message,
+                          sizeof failed_message);
     sqlite3_reset(stmt);
     return rc;
 }

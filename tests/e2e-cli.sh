@@ -149,6 +149,8 @@ check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the s
 cp "$WORK/arbiter.db" "$WORK/broken.db"
 dd if=/dev/zero of="$WORK/broken.db" bs=1 count=12 seek=100 conv=notrunc status=none
 check_exit 74 "status on a damaged first page" -- "$ARBITER" status --db "$WORK/broken.db"
+check_grep 'malformed (run `arbiter verify` on this database: it lists the damage; then restore' \
+    "$WORK/err" "the operator told what to do next"
 check_exit 1 "verify finds a damaged first page" -- "$ARBITER" verify --db "$WORK/broken.db"
 check_grep '^BROKEN database file: .*malformed' "$WORK/out" "the damaged first page named"
 : >"$WORK/empty.db"
