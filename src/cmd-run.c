@@ -24,14 +24,14 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
     int rc = db_exec(s->db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         log_error("%s: cannot start the batch: %s", o->db_path, db_errmsg(s->db));
-        return rc == SQLITE_BUSY ? EX_TEMPFAIL : EX_IOERR;
+        return db_failure_exit(s->db);
     }
     rc = pipeline_build(&b, in, o);
     if (rc == 0) {
         log_phase_begin("commit");
         if (db_exec(s->db, "COMMIT") != SQLITE_OK) {
             snprintf(b.err, sizeof b.err, "cannot commit the batch: %s", db_errmsg(s->db));
-            rc = EX_IOERR;
+            rc = db_failure_exit(s->db);
         } else {
             log_phase_end("batch %d committed", (int)b.id);
         }

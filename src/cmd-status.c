@@ -79,12 +79,12 @@ static int exec_status(const struct options *o)
                             " FROM refund WHERE status <> 'cancelled'"
                             " GROUP BY payment_method, currency ORDER BY payment_method, currency",
                             "refunds");
-    session_close(&s);
     if (failed) {
-        log_error("%s: database error while reading status", o->db_path);
-        return EX_SOFTWARE;
+        log_error("%s: database error while reading status: %s", o->db_path, db_errmsg(s.db));
+        rc = db_failure_exit(s.db);
     }
-    return 0;
+    session_close(&s);
+    return rc;
 }
 
 const struct command cmd_status = {

@@ -43,12 +43,14 @@ static int exec_verify(const struct options *o)
     if (rc)
         return rc;
     long broken = verify_all(s.db, stdout);
-    session_close(&s);
     if (broken < 0) {
-        log_error("%s: database error while verifying", o->db_path);
-        return EX_SOFTWARE;
+        log_error("%s: database error while verifying: %s", o->db_path, db_errmsg(s.db));
+        rc = db_failure_exit(s.db);
+    } else {
+        rc = report_problems(broken);
     }
-    return report_problems(broken);
+    session_close(&s);
+    return rc;
 }
 
 const struct command cmd_verify = {

@@ -133,10 +133,12 @@ sqlite3 *db_handle(struct db *db)
     return db->handle;
 }
 
-/* The message of the last statement that failed in db_exec_stmt on this
- * thread. A caller that resets other statements on its way out makes
- * SQLite report "not an error"; db_errmsg still gives the failure. */
+/* The message and result code of the last statement that failed in
+ * db_exec_stmt on this thread. A caller that resets other statements on
+ * its way out makes SQLite report "not an error"; db_errmsg and
+ * db_failure_exit still give the failure. */
 static _Thread_local char failed_message[320];
+static _Thread_local int failed_code;
 
 /* SQLite's message for an error of code `code`, into `out`: for a damaged
  * file ("database disk image is malformed"), with what the operator does
@@ -157,6 +159,28 @@ const char *db_errmsg(struct db *db)
     if (code == SQLITE_OK && failed_message[0])
         return failed_message;
     return message_with_hint(sqlite3_errmsg(db->handle), code, message, sizeof message);
+}
+
+int db_failure_exit(struct db *db)
+{
+    int code = sqlite3_errcode(db->handle);
+    if (code == SQLITE_OK && failed_message[0])
+        code = failed_code;
+    switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return EX_TEMPFAIL;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+        return EX_IOERR;
+    default:
+        return EX_SOFTWARE;
+    }
 }
 
 int db_exec(struct db *db, const char *sql)
@@ -477,9 +501,11 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 int db_exec_stmt(sqlite3_stmt *stmt)
 {
     int rc = sqlite3_step(stmt);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         message_with_hint(sqlite3_errmsg(sqlite3_db_handle(stmt)), rc, failed_message,
                           sizeof failed_message);
+        failed_code = rc;
+    }
     sqlite3_reset(stmt);
     return rc;
 }

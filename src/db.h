@@ -72,7 +72,16 @@ int db_exec(struct db *db, const char *sql);
 /* The first column of a one-row query as an integer, or fallback. */
 int64_t db_query_int(struct db *db, const char *sql, int64_t fallback);
 
+/* The message of the last failure on db (a damaged file's says what to do
+ * next). The text is this thread's, valid until its next call. */
 const char *db_errmsg(struct db *db);
+
+/* The sysexits code (SPEC section 8) for the last failure on db, by whose
+ * fault it is: EX_TEMPFAIL when another process holds the database,
+ * EX_IOERR when the file or the disk failed (an I/O error, a full disk, a
+ * damaged file, a read-only one), EX_SOFTWARE for anything else (a
+ * statement arbiter got wrong, a constraint, no memory). */
+int db_failure_exit(struct db *db);
 
 /* Helpers to bind by position, text given NUL-terminated (NULL binds NULL). */
 void db_bind_text(sqlite3_stmt *stmt, int pos, const char *text);

@@ -395,7 +395,7 @@ int decide_batch(struct batch *b)
     }
     if (rc) {
         snprintf(b->err, sizeof b->err, "deciding batch: database error: %s", db_errmsg(b->db));
-        return EX_SOFTWARE;
+        return db_failure_exit(b->db);
     }
     return 0;
 }

@@ -633,7 +633,7 @@ static int process_row(void *ctx, const struct csv_row *row)
     }
     snprintf(rd->b->err, sizeof rd->b->err, "%s: row %ld: database error: %s",
              input_file_names[rd->which], row->row_no, db_errmsg(rd->b->db));
-    return EX_SOFTWARE;
+    return db_failure_exit(rd->b->db);
 }
 
 /* A rowsort result: -1 (out of memory) becomes the batch's failure. */
@@ -681,7 +681,7 @@ static int on_bytes(void *ctx, const void *bytes, size_t len)
     if (filestore_write(&rd->store, bytes, len) != 0) {
         snprintf(rd->b->err, sizeof rd->b->err, "%s: cannot store the file: %s",
                  input_file_names[rd->which], db_errmsg(rd->b->db));
-        return EX_IOERR;
+        return db_failure_exit(rd->b->db);
     }
     return 0;
 }
@@ -728,7 +728,7 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
         rowsort_free(&rd.sorted);
         if (rc == 0 && flush_events(&rd) != 0) {
             snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
-            rc = EX_SOFTWARE;
+            rc = db_failure_exit(b->db);
         }
         events_merge_free(&rd.events);
         if (rc < 0) {
@@ -741,7 +741,7 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
         if (filestore_end(&rd.store, rc == 0, st->sha256) != 0 && rc == 0) {
             snprintf(b->err, sizeof b->err, "%s: cannot store the file: %s", name,
                      db_errmsg(b->db));
-            rc = EX_IOERR;
+            rc = db_failure_exit(b->db);
         }
     }
     if (rc)
@@ -753,7 +753,7 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
     }
     if (save_stats(b, which, in != NULL)) {
         snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
-        return EX_SOFTWARE;
+        return db_failure_exit(b->db);
     }
     log_info("%s: %ld rows = %ld accepted + %ld duplicates + %ld rejected (%.3f s)", name,
              st->rows, st->accepted, st->duplicates, st->rejected, log_elapsed() - started);

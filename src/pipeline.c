@@ -197,12 +197,12 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
 {
     if (insert_batch(b)) {
         snprintf(b->err, sizeof b->err, "cannot record the batch: %s", db_errmsg(b->db));
-        return EX_IOERR;
+        return db_failure_exit(b->db);
     }
     bool rebuild = rebuild_due_indexes(b, in);
     if (rebuild && db_drop_due_indexes(b->db) != SQLITE_OK) {
         snprintf(b->err, sizeof b->err, "cannot drop the rule indexes: %s", db_errmsg(b->db));
-        return EX_SOFTWARE;
+        return db_failure_exit(b->db);
     }
     log_phase_begin("ingest");
     long rows = 0;
@@ -226,14 +226,14 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
         log_phase_begin("index");
         if (db_create_due_indexes(b->db) != SQLITE_OK) {
             snprintf(b->err, sizeof b->err, "cannot build the rule indexes: %s", db_errmsg(b->db));
-            return EX_SOFTWARE;
+            return db_failure_exit(b->db);
         }
         b->rule_indexes_dropped = false;
         log_phase_end("rule indexes built for a night larger than the database");
     }
     if (totals_flush(b->ledger.totals, b->db, b->as_of)) {
         snprintf(b->err, sizeof b->err, "cannot record the totals: %s", db_errmsg(b->db));
-        return EX_SOFTWARE;
+        return db_failure_exit(b->db);
     }
     if (!b->replayed) {
         log_phase_begin("verify");
@@ -242,7 +242,11 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
          * lookup per capture, and if the file was mostly re-sent or
          * rejected rows the pass is only slower, not wrong */
         long broken = verify_batch(b->db, b->id, rebuild, stderr);
-        if (broken != 0) {
+        if (broken < 0) {
+            snprintf(b->err, sizeof b->err, "cannot verify the batch: %s", db_errmsg(b->db));
+            return db_failure_exit(b->db);
+        }
+        if (broken > 0) {
             snprintf(b->err, sizeof b->err, "batch breaks %ld ledger invariant(s): not committed",
                      broken);
             return EX_SOFTWARE;
@@ -251,7 +255,7 @@ static int build(struct batch *b, struct batch_inputs *in, const struct options 
     }
     if (finish_batch(b)) {
         snprintf(b->err, sizeof b->err, "cannot record the batch: %s", db_errmsg(b->db));
-        return EX_IOERR;
+        return db_failure_exit(b->db);
     }
     return 0;
 }

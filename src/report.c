@@ -111,6 +111,19 @@ int report_commit_file(FILE *f, const char *dir, const char *name, char *err, si
     return 0;
 }
 
+/* Closes and removes `<dir>/<name>.tmp` after a failed query, and says
+ * why in err: a reader never finds half a file. Returns the exit code. */
+static int abandon_output(struct db *db, FILE *f, const char *dir, const char *name, char *err,
+                          size_t err_size)
+{
+    snprintf(err, err_size, "%s: query error: %s", name, db_errmsg(db));
+    fclose(f);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    remove(tmp);
+    return db_failure_exit(db);
+}
+
 static int write_output(struct db *db, int64_t batch_id, const char *dir,
                         const struct csv_output *out, char *err, size_t err_size)
 {
@@ -120,11 +133,8 @@ static int write_output(struct db *db, int64_t batch_id, const char *dir,
         return rc;
     fprintf(f, "%s\n", out->header);
     sqlite3_stmt *s = db_stmt(db, out->sql);
-    if (!s) {
-        snprintf(err, err_size, "%s: query error: %s", out->name, db_errmsg(db));
-        fclose(f);
-        return EX_SOFTWARE;
-    }
+    if (!s)
+        return abandon_output(db, f, dir, out->name, err, err_size);
     db_bind_int(s, 1, batch_id);
     size_t n = strlen(out->types);
     const char *fields[16];
@@ -149,11 +159,8 @@ static int write_output(struct db *db, int64_t batch_id, const char *dir,
         csvfile_write_row(f, fields, n);
     }
     sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, err_size, "%s: query error: %s", out->name, db_errmsg(db));
-        fclose(f);
-        return EX_SOFTWARE;
-    }
+    if (rc != SQLITE_DONE)
+        return abandon_output(db, f, dir, out->name, err, err_size);
     return report_commit_file(f, dir, out->name, err, err_size);
 }
 
@@ -181,8 +188,10 @@ int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *er
             return rc;
     }
     sqlite3_stmt *q = db_stmt(db, "SELECT rerun_start FROM batch WHERE id = ?");
-    if (!q)
-        return EX_SOFTWARE;
+    if (!q) {
+        snprintf(err, err_size, "adjustments.csv: query error: %s", db_errmsg(db));
+        return db_failure_exit(db);
+    }
     db_bind_int(q, 1, batch_id);
     bool rerun_start = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
     sqlite3_reset(q);

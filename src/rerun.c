@@ -173,7 +173,7 @@ static int stored_inputs(struct db *db, const struct chain_link *link, struct ba
         int found = filestore_open(db, link->old_id, i, &in->files[i]);
         if (found < 0) {
             snprintf(err, err_size, "cannot read the stored inputs: %s", db_errmsg(db));
-            return EX_SOFTWARE;
+            return db_failure_exit(db);
         }
         if (found && i >= FILE_ADDED_OVERRIDES)
             next_added = i + 1;
@@ -203,7 +203,7 @@ static int replay(struct session *s, const struct options *o, struct batch_input
     log_phase_begin("rollback");
     if (reconcile_snapshot(s->db, links[0].as_of) || rollback_chain(s->db, links[0].as_of, whole)) {
         snprintf(err, err_size, "cannot roll back the batches: %s", db_errmsg(s->db));
-        return EX_SOFTWARE;
+        return db_failure_exit(s->db);
     }
     log_phase_end("%ld batch(es) rolled back", n);
     for (long i = 0; i < n; i++) {
@@ -224,7 +224,7 @@ static int replay(struct session *s, const struct options *o, struct batch_input
         if (rc == 0 && i < n - 1 && totals_keep_open_book(s->db, b.id) != 0) {
             snprintf(err, err_size, "batch %s: cannot keep its open orders: %s", date,
                      db_errmsg(s->db));
-            rc = EX_SOFTWARE;
+            rc = db_failure_exit(s->db);
         }
         if (rc)
             return rc;
@@ -235,7 +235,7 @@ static int replay(struct session *s, const struct options *o, struct batch_input
         totals_rebuild_ledger_day(s->db, links[0].new_id) != 0 ||
         (*whole && totals_rebuild_open_book(s->db) != 0)) {
         snprintf(err, err_size, "cannot reconcile the ledger: %s", db_errmsg(s->db));
-        return EX_SOFTWARE;
+        return db_failure_exit(s->db);
     }
     log_phase_end("ledger reconciled, summaries rebuilt");
     return 0;
@@ -251,21 +251,27 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     date_format(o->as_of, date);
     if (db_exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
         log_error("%s: cannot start the rerun: %s", o->db_path, db_errmsg(s->db));
-        return EX_TEMPFAIL;
+        return db_failure_exit(s->db);
     }
     long n = session_find_batch(s, o->as_of, 0, NULL) ? load_chain(s->db, o->as_of, links, MAX_CHAIN)
                                                       : 0;
     int rc;
-    if (n <= 0) {
+    if (n < 0) {
+        snprintf(err, sizeof err, "cannot read the batches: %s", db_errmsg(s->db));
+        rc = db_failure_exit(s->db);
+    } else if (n == 0) {
         snprintf(err, sizeof err, "no committed batch %s to rerun", date);
-        rc = n < 0 ? EX_SOFTWARE : EX_DATAERR;
+        rc = EX_DATAERR;
     } else {
         rc = replay(s, o, replace, links, n, &whole, err, sizeof err);
     }
     if (rc == 0) {
         log_phase_begin("verify");
         long broken = whole ? verify_all(s->db, stderr) : verify_rerun(s->db, links[0].new_id, stderr);
-        if (broken != 0) {
+        if (broken < 0) {
+            snprintf(err, sizeof err, "cannot verify the rerun: %s", db_errmsg(s->db));
+            rc = db_failure_exit(s->db);
+        } else if (broken > 0) {
             snprintf(err, sizeof err, "rerun breaks %ld ledger invariant(s): not committed", broken);
             rc = EX_SOFTWARE;
         } else {
@@ -274,7 +280,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     }
     if (rc == 0 && db_exec(s->db, "COMMIT") != SQLITE_OK) {
         snprintf(err, sizeof err, "cannot commit the rerun: %s", db_errmsg(s->db));
-        rc = EX_IOERR;
+        rc = db_failure_exit(s->db);
     }
     if (rc) {
         db_exec(s->db, "ROLLBACK");

@@ -149,7 +149,7 @@ static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
     sqlite3_stmt *q = db_stmt(wb->db, "SELECT as_of, revision, in_effect, started_at,"
                                       " finished_at FROM batch WHERE id = ?1");
     if (!q)
-        return wb_fail(wb, EX_SOFTWARE, SUMMARY, db_errmsg(wb->db));
+        return wb_fail(wb, db_failure_exit(wb->db), SUMMARY, db_errmsg(wb->db));
     db_bind_int(q, 1, wb->batch_id);
     if (sqlite3_step(q) != SQLITE_ROW) {
         sqlite3_reset(q);

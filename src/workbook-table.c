@@ -368,7 +368,7 @@ static int next_values(struct wb *wb, const struct wb_table *t, struct row_value
         int rc = sqlite3_step(v->stmt);
         if (rc == SQLITE_ROW || rc == SQLITE_DONE)
             return rc == SQLITE_ROW;
-        wb_fail(wb, EX_SOFTWARE, t->sheet, db_errmsg(wb->db));
+        wb_fail(wb, db_failure_exit(wb->db), t->sheet, db_errmsg(wb->db));
         return -1;
     }
     int got = wb_stored_row_read(v->file, v->n_values, &v->stored);
@@ -393,7 +393,7 @@ static int write_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
     if (!v.file) {
         v.stmt = db_stmt(wb->db, t->sql);
         if (!v.stmt)
-            return wb_fail(wb, EX_SOFTWARE, t->sheet, db_errmsg(wb->db));
+            return wb_fail(wb, db_failure_exit(wb->db), t->sheet, db_errmsg(wb->db));
         db_bind_int(v.stmt, 1, wb->batch_id);
         if (sqlite3_bind_parameter_count(v.stmt) >= 2)
             db_bind_int(v.stmt, 2, wb->as_of);

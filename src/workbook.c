@@ -96,7 +96,7 @@ int workbook_write(struct db *db, int64_t batch_id, struct workbook_prefetch *ah
                           : NULL;
     if (!q) {
         snprintf(err, err_size, "workbook: %s", db_errmsg(db));
-        return EX_SOFTWARE;
+        return db_failure_exit(db);
     }
     db_bind_int(q, 1, batch_id);
     int step = sqlite3_step(q);

@@ -3,13 +3,16 @@
  * is complete, and a backup copied back beside it stays as it was), be
  * written over by the next night instead of growing, be cut to its limit,
  * and be left to SQLite to delete when a reader keeps the log from
- * emptying, whoever closes last. */
+ * emptying, whoever closes last. And the exit code and message of a failed
+ * statement (db_failure_exit, db_errmsg): whose fault it is. */
 #include <check.h>
 
 #include "testutil.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 
 #include "checkpoint.h"
 #include "db.h"
@@ -219,6 +222,65 @@ START_TEST(a_reader_of_arbiter_closing_last_deletes_it)
 }
 END_TEST
 
+/* Another process holds the write lock: retry later (75), also once a
+ * later statement has succeeded (what db_exec_stmt remembers). */
+START_TEST(another_writer_is_busy_retry_later)
+{
+    struct db *db = open_db(true);
+    ck_assert_int_eq(db_exec(db, "CREATE TABLE u(x PRIMARY KEY)"), SQLITE_OK);
+    sqlite3 *other;
+    ck_assert_int_eq(sqlite3_open(db_path, &other), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(db_exec(db, "BEGIN IMMEDIATE"), SQLITE_BUSY);
+    ck_assert_int_eq(db_failure_exit(db), EX_TEMPFAIL);
+    ck_assert_int_eq(db_exec_stmt(db_stmt(db, "INSERT INTO u VALUES (1)")), SQLITE_BUSY);
+    ck_assert_int_eq(db_exec(db, "SELECT 1"), SQLITE_OK);
+    ck_assert_int_eq(db_failure_exit(db), EX_TEMPFAIL);
+    ck_assert_ptr_null(strstr(db_errmsg(db), "arbiter verify"));
+    sqlite3_close(other);
+    db_close(db);
+}
+END_TEST
+
+/* A damaged page is the file's fault (74), and the message says what to
+ * do next. */
+START_TEST(a_damaged_page_is_the_files_fault)
+{
+    struct db *db = open_db(true);
+    ck_assert_int_eq(db_exec(db, "CREATE TABLE u(x); INSERT INTO u VALUES (1)"), SQLITE_OK);
+    int64_t root = db_query_int(db, "SELECT rootpage FROM sqlite_schema WHERE name = 'u'", -1);
+    ck_assert_int_gt(root, 1);
+    db_close(db);
+    FILE *f = fopen(db_path, "r+b");
+    ck_assert_ptr_nonnull(f);
+    static const char zeros[12];
+    ck_assert_int_eq(fseek(f, (long)(root - 1) * 65536, SEEK_SET), 0);
+    ck_assert_int_eq(fwrite(zeros, 1, sizeof zeros, f), sizeof zeros);
+    ck_assert_int_eq(fclose(f), 0);
+    db = open_db(false);
+    sqlite3_stmt *q = db_stmt(db, "SELECT count(*) FROM u");
+    ck_assert_ptr_nonnull(q);
+    ck_assert_int_eq(sqlite3_step(q), SQLITE_CORRUPT);
+    ck_assert_int_eq(db_failure_exit(db), EX_IOERR);
+    ck_assert_ptr_nonnull(strstr(db_errmsg(db), "malformed (run `arbiter verify` on this database"));
+    db_close(db);
+}
+END_TEST
+
+/* A statement arbiter got wrong (here a constraint) is arbiter's own
+ * fault (70), with SQLite's message alone. */
+START_TEST(a_constraint_is_arbiters_own_fault)
+{
+    struct db *db = open_db(true);
+    ck_assert_int_eq(db_exec(db, "CREATE TABLE u(x PRIMARY KEY); INSERT INTO u VALUES (1)"),
+                     SQLITE_OK);
+    ck_assert_int_eq(db_exec_stmt(db_stmt(db, "INSERT INTO u VALUES (1)")), SQLITE_CONSTRAINT);
+    ck_assert_int_eq(db_failure_exit(db), EX_SOFTWARE);
+    ck_assert_str_eq(db_errmsg(db), "UNIQUE constraint failed: u.x");
+    db_close(db);
+}
+END_TEST
+
 static Suite *db_suite(void)
 {
     Suite *s = suite_create("db");
@@ -231,6 +293,12 @@ static Suite *db_suite(void)
     tcase_add_test(tc, the_next_night_writes_over_the_kept_file);
     tcase_add_test(tc, a_reader_in_the_log_leaves_it_to_sqlite);
     tcase_add_test(tc, a_reader_of_arbiter_closing_last_deletes_it);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("failures");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, another_writer_is_busy_retry_later);
+    tcase_add_test(tc, a_damaged_page_is_the_files_fault);
+    tcase_add_test(tc, a_constraint_is_arbiters_own_fault);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -131,16 +131,44 @@ check_grep "^BROKEN a posting lies outside its batch's range of ids: .*: transac
 # A damaged page (a backup restored beside another database's log, a bad
 # disk) is found by SQLite's own check of the file before the ledger is
 # read: the header of the orders table's first page zeroed.
-cp "$WORK/arbiter.db" "$WORK/broken.db"
-root=$(sqlite3 "$WORK/broken.db" "SELECT rootpage FROM sqlite_schema WHERE name = 'orders'")
-dd if=/dev/zero of="$WORK/broken.db" bs=1 count=12 seek=$(((root - 1) * 65536)) conv=notrunc \
-    status=none
+# damage_table TABLE: a copy of the database in broken.db, with the header
+# of TABLE's first page zeroed; its page number in $root.
+damage_table() {
+    cp "$WORK/arbiter.db" "$WORK/broken.db"
+    root=$(sqlite3 "$WORK/broken.db" "SELECT rootpage FROM sqlite_schema WHERE name = '$1'")
+    dd if=/dev/zero of="$WORK/broken.db" bs=1 count=12 seek=$(((root - 1) * 65536)) \
+        conv=notrunc status=none
+}
+damage_table orders
 check_exit 1 "verify finds a damaged page" -- "$ARBITER" verify --db "$WORK/broken.db"
 check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the damaged page named"
 check_grep '^verify: [1-9][0-9]* problem(s)$' "$WORK/out" "and counted"
 grep -q '^BROKEN database file: \*\*\*' "$WORK/out" && fail "quick_check's heading is no problem"
 check_exit 1 "verify leaves the damage as it found it" -- "$ARBITER" verify --db "$WORK/broken.db"
 check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the same page named again"
+
+# Every other command stops at that damage with exit 74, the file's fault
+# (70, arbiter's own, would send the operator to a bug report), says what
+# to do next, changes nothing and leaves no half-written report behind.
+hint='malformed (run `arbiter verify` on this database: it lists the damage; then restore'
+cp "$WORK/broken.db" "$WORK/broken.kept"
+on_broken() {
+    "$ARBITER" "$@" --db "$WORK/broken.db" --reports "$WORK/broken-reports" --quiet
+}
+check_exit 74 "a night on a damaged page" -- on_broken run --as-of 2026-03-12 --in "$night"
+check_grep "database error: .*$hint" "$WORK/err" "the night tells what to do next"
+check_exit 74 "status on a damaged page" -- on_broken status
+check_grep "database error while reading status: .*$hint" "$WORK/err" "status tells it too"
+check_exit 74 "rerun on a damaged page" -- on_broken rerun --as-of 2026-03-10
+check_grep "$hint" "$WORK/err" "rerun tells it too"
+cmp -s "$WORK/broken.db" "$WORK/broken.kept" || fail "the commands changed the damaged file"
+# report reads no order: the refunds' first page instead, read for
+# refunds.csv once decisions.csv is written
+damage_table refund
+check_exit 74 "report on a damaged page" -- on_broken report --as-of 2026-03-10
+check_grep "refunds.csv: query error: .*$hint" "$WORK/err" "report tells it too"
+[ -f "$WORK/broken-reports/2026-03-10/r1/decisions.csv" ] || fail "report: decisions.csv not written"
+[ -z "$(find "$WORK/broken-reports" -name '*.tmp')" ] || fail "report left a half-written file"
 
 # So is damage to the first page, which arbiter cannot even open (exit 74
 # for any other command), and a file of no bytes, which SQLite reads as an
@@ -149,8 +177,7 @@ check_grep "^BROKEN database file: Page $root: btreeInitPage" "$WORK/out" "the s
 cp "$WORK/arbiter.db" "$WORK/broken.db"
 dd if=/dev/zero of="$WORK/broken.db" bs=1 count=12 seek=100 conv=notrunc status=none
 check_exit 74 "status on a damaged first page" -- "$ARBITER" status --db "$WORK/broken.db"
-check_grep 'malformed (run `arbiter verify` on this database: it lists the damage; then restore' \
-    "$WORK/err" "the operator told what to do next"
+check_grep "$hint" "$WORK/err" "the operator told what to do next"
 check_exit 1 "verify finds a damaged first page" -- "$ARBITER" verify --db "$WORK/broken.db"
 check_grep '^BROKEN database file: .*malformed' "$WORK/out" "the damaged first page named"
 : >"$WORK/empty.db"
