@@ -330,6 +330,25 @@ void db_configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* True (with a message in err) for a file that holds no arbiter schema
+ * and is not to be given one: only a command that creates the database
+ * (run) makes one of a file of no bytes, and none writes its tables into
+ * another program's database. Decided before anything is written to it
+ * (the journal mode is); a file SQLite cannot read is left to the journal
+ * mode's message. */
+static bool refuse_foreign(struct db *db, bool create, const char *path, char *err,
+                           size_t err_size)
+{
+    if (db_query_int(db, "PRAGMA user_version", -1) != 0)
+        return false;
+    int64_t tables = db_query_int(db, "SELECT count(*) FROM sqlite_schema", -1);
+    if (tables < 0 || (create && tables == 0))
+        return false;
+    snprintf(err, err_size, "%s: not an arbiter database (%s)", path,
+             tables == 0 ? "an empty file: run a batch first" : "another program's tables");
+    return true;
+}
+
 int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size)
 {
     *out = NULL;
@@ -359,6 +378,10 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
                  sqlite3_errmsg(db->handle));
         db_close(db);
         return EX_SOFTWARE;
+    }
+    if (refuse_foreign(db, create, path, err, err_size)) {
+        db_close(db);
+        return EX_DATAERR;
     }
     /* Pages of 64 KiB (SQLite's largest) for a new database; an existing
      * one keeps its own. A night writes most of a gigabyte through the WAL

@@ -218,5 +218,27 @@ check_exit 65 "newer schema" -- "$ARBITER" status --db "$WORK/future.db"
 check_grep 'schema version 99 is newer' "$WORK/err" "newer schema message"
 check_exit 66 "status without a database" -- "$ARBITER" status --db "$WORK/none.db"
 [ ! -f "$WORK/none.db" ] || fail "status created a database"
+# A file of no bytes is made a database only by run; status, report and
+# rerun refuse it without writing into it. No command writes arbiter's
+# tables into another program's database.
+: >"$WORK/empty.db"
+for cmd in status "report --as-of 2026-03-10" "rerun --as-of 2026-03-10"; do
+    # shellcheck disable=SC2086 # the command and its options, split
+    check_exit 65 "$cmd on a file of no bytes" -- "$ARBITER" $cmd --db "$WORK/empty.db" \
+        --reports "$WORK/empty-reports" --quiet
+    check_grep 'empty.db: not an arbiter database (an empty file: run a batch first)$' \
+        "$WORK/err" "$cmd names the empty file"
+    [ -s "$WORK/empty.db" ] && fail "$cmd wrote a schema into the empty file"
+done
+sqlite3 "$WORK/other.db" "CREATE TABLE inventory(sku TEXT)"
+cp "$WORK/other.db" "$WORK/other.kept"
+check_exit 65 "a night on another program's database" -- "$ARBITER" run --as-of 2026-03-10 \
+    --in "$night" --db "$WORK/other.db" --reports "$WORK/other-reports" --quiet
+check_grep "other.db: not an arbiter database (another program's tables)\$" "$WORK/err" \
+    "the other program's database named"
+cmp -s "$WORK/other.db" "$WORK/other.kept" || fail "the night wrote into another program's database"
+check_exit 0 "a night makes a database of a file of no bytes" -- "$ARBITER" run --as-of 2026-03-10 \
+    --in "$night" --db "$WORK/empty.db" --reports "$WORK/empty-reports" --quiet
+check_exit 0 "which then checks out" -- "$ARBITER" verify --db "$WORK/empty.db"
 
 finish
