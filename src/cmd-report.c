@@ -15,7 +15,10 @@ static int exec_report(const struct options *o)
         return rc;
     int revision = 0;
     int64_t id = session_find_batch(&s, o->as_of, o->revision, &revision);
-    if (!id) {
+    if (id < 0) {
+        log_error("%s: cannot read the batches: %s", o->db_path, db_errmsg(s.db));
+        rc = db_failure_exit(s.db);
+    } else if (!id) {
         char date[DATE_TEXT_SIZE];
         date_format(o->as_of, date);
         if (o->revision)

@@ -54,7 +54,12 @@ static int repeat_batch(struct session *s, const struct options *o, day_t as_of,
     date_format(latest, last);
     int revision = 0;
     int64_t id = session_find_batch(s, as_of, 0, &revision);
-    if (id && inputs_same_as_stored(s->db, id, in)) {
+    int same = id > 0 ? inputs_same_as_stored(s->db, id, in) : 0;
+    if (id < 0 || same < 0) {
+        log_error("%s: cannot read batch %s: %s", o->db_path, date, db_errmsg(s->db));
+        return db_failure_exit(s->db);
+    }
+    if (same) {
         log_info("batch %s already committed with identical inputs: nothing to do", date);
         return outputs_write(s->db, o, id, as_of, revision, OUTPUTS_ONLY_MISSING);
     }

@@ -21,7 +21,7 @@ static int print_batches(struct db *db)
     if (!q)
         return -1;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((rc = db_step(q)) == SQLITE_ROW) {
         char date[DATE_TEXT_SIZE];
         date_format((day_t)sqlite3_column_int64(q, 0), date);
         printf("batch as_of=%s revision=%d in_effect=%s started=%s finished=%s rows=%lld"
@@ -43,7 +43,7 @@ static int print_rows(struct db *db, const char *sql, const char *keyword)
     if (!q)
         return -1;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((rc = db_step(q)) == SQLITE_ROW) {
         printf("%s %s", keyword, sqlite3_column_text(q, 0));
         const char *currency = (const char *)sqlite3_column_text(q, 1);
         if (currency) {

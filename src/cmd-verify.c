@@ -30,10 +30,11 @@ static int exec_verify(const struct options *o)
      * session_open's message) */
     if (access(o->db_path, F_OK) == 0) {
         char err[1024];
-        long damaged = filecheck_run(o->db_path, stdout, err, sizeof err);
+        int code;
+        long damaged = filecheck_run(o->db_path, stdout, err, sizeof err, &code);
         if (damaged < 0) {
             log_error("%s", err);
-            return EX_IOERR;
+            return code;
         }
         if (damaged > 0) /* the ledger of a damaged file is not read */
             return report_problems(damaged);

@@ -164,8 +164,11 @@ const char *db_errmsg(struct db *db)
 int db_failure_exit(struct db *db)
 {
     int code = sqlite3_errcode(db->handle);
-    if (code == SQLITE_OK && failed_message[0])
-        code = failed_code;
+    return db_code_exit(code == SQLITE_OK && failed_message[0] ? failed_code : code);
+}
+
+int db_code_exit(int code)
+{
     switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -176,6 +179,7 @@ int db_failure_exit(struct db *db)
     case SQLITE_NOTADB:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
+    case SQLITE_PERM:
     case SQLITE_PROTOCOL:
         return EX_IOERR;
     default:
@@ -291,19 +295,14 @@ static const char migrate_v4_to_v5[] =
 static const char *const migrations[DB_SCHEMA_VERSION] = {
     schema_v1, migrate_v1_to_v2, migrate_v2_to_v3, migrate_v3_to_v4, migrate_v4_to_v5};
 
-/* Brings the schema to DB_SCHEMA_VERSION in one transaction, or refuses a
- * database made by a newer arbiter. */
+/* Brings the schema to DB_SCHEMA_VERSION in one transaction (a newer one
+ * is refused before, by refuse_foreign; this is its guard). */
 static int migrate(struct db *db, char *err, size_t err_size, const char *path)
 {
     int64_t version = db_query_int(db, "PRAGMA user_version", -1);
     if (version == DB_SCHEMA_VERSION)
         return 0;
-    if (version > DB_SCHEMA_VERSION) {
-        snprintf(err, err_size, "%s: schema version %lld is newer than this arbiter (%d)", path,
-                 (long long)version, DB_SCHEMA_VERSION);
-        return EX_DATAERR;
-    }
-    if (version < 0) {
+    if (version < 0 || version > DB_SCHEMA_VERSION) {
         snprintf(err, err_size, "%s: unknown schema version %lld", path, (long long)version);
         return EX_DATAERR;
     }
@@ -330,19 +329,28 @@ void db_configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* True (with a message in err) for a file that holds no arbiter schema
- * and is not to be given one: only a command that creates the database
- * (run) makes one of a file of no bytes, and none writes its tables into
- * another program's database. Decided before anything is written to it
- * (the journal mode is); a file SQLite cannot read is left to the journal
- * mode's message. */
+/* True (with a message in err) for a file arbiter must not write to: a
+ * schema newer than this arbiter's, or no arbiter schema, unless the
+ * command creates the database (run) and the file is empty (of no bytes,
+ * or tables none). No command writes its tables into another program's
+ * database. Decided before anything is written to the file (the journal
+ * mode is); a file SQLite cannot read is left to the journal mode's
+ * message. */
 static bool refuse_foreign(struct db *db, bool create, const char *path, char *err,
                            size_t err_size)
 {
-    if (db_query_int(db, "PRAGMA user_version", -1) != 0)
-        return false;
+    int64_t version = db_query_int(db, "PRAGMA user_version", -1);
     int64_t tables = db_query_int(db, "SELECT count(*) FROM sqlite_schema", -1);
-    if (tables < 0 || (create && tables == 0))
+    int64_t batch = db_query_int(db, "SELECT count(*) FROM sqlite_schema"
+                                     " WHERE type = 'table' AND name = 'batch'", -1);
+    if (version < 0 || tables < 0 || batch < 0)
+        return false;
+    if (version > DB_SCHEMA_VERSION) {
+        snprintf(err, err_size, "%s: schema version %lld is newer than this arbiter (%d)", path,
+                 (long long)version, DB_SCHEMA_VERSION);
+        return true;
+    }
+    if (batch > 0 || (create && tables == 0))
         return false;
     snprintf(err, err_size, "%s: not an arbiter database (%s)", path,
              tables == 0 ? "an empty file: run a batch first" : "another program's tables");
@@ -521,7 +529,7 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
     return NULL;
 }
 
-int db_exec_stmt(sqlite3_stmt *stmt)
+int db_step(sqlite3_stmt *stmt)
 {
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -529,6 +537,12 @@ int db_exec_stmt(sqlite3_stmt *stmt)
                           sizeof failed_message);
         failed_code = rc;
     }
+    return rc;
+}
+
+int db_exec_stmt(sqlite3_stmt *stmt)
+{
+    int rc = db_step(stmt);
     sqlite3_reset(stmt);
     return rc;
 }
@@ -546,7 +560,7 @@ int64_t db_query_int(struct db *db, const char *sql, int64_t fallback)
 {
     sqlite3_stmt *stmt = db_stmt(db, sql);
     int64_t v = fallback;
-    if (stmt && sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+    if (stmt && db_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
         v = sqlite3_column_int64(stmt, 0);
     if (stmt)
         sqlite3_reset(stmt);

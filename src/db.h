@@ -57,6 +57,12 @@ void db_set_cache_mib(struct db *db, int mib);
  * statement belongs to the db. Returns NULL on a prepare error. */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 
+/* sqlite3_step, and on a failure keeps its message and code for db_errmsg
+ * and db_failure_exit: a reset or a PRAGMA on the way out (which makes
+ * SQLite report "not an error") does not lose them. Every statement of
+ * arbiter's own connections is stepped through it. */
+int db_step(sqlite3_stmt *stmt);
+
 /* Runs a statement that returns no rows (after binding); resets it.
  * Returns the SQLite result code (SQLITE_DONE on success). */
 int db_exec_stmt(sqlite3_stmt *stmt);
@@ -79,9 +85,11 @@ const char *db_errmsg(struct db *db);
 /* The sysexits code (SPEC section 8) for the last failure on db, by whose
  * fault it is: EX_TEMPFAIL when another process holds the database,
  * EX_IOERR when the file or the disk failed (an I/O error, a full disk, a
- * damaged file, a read-only one), EX_SOFTWARE for anything else (a
+ * damaged file, a read-only one or a permission), EX_SOFTWARE for anything else (a
  * statement arbiter got wrong, a constraint, no memory). */
 int db_failure_exit(struct db *db);
+/* The same for a SQLite result code (of a connection of its own). */
+int db_code_exit(int code);
 
 /* Helpers to bind by position, text given NUL-terminated (NULL binds NULL). */
 void db_bind_text(sqlite3_stmt *stmt, int pos, const char *text);

@@ -208,7 +208,7 @@ static int decide_claim(struct batch *b, const struct rules_params *params, cons
     if (!s)
         return -1;
     db_bind_text(s, 1, claim_id);
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    if (db_step(s) != SQLITE_ROW) {
         sqlite3_reset(s);
         return -1;
     }
@@ -268,7 +268,7 @@ static int decide_claims(struct batch *b, const struct rules_params *params)
         return -1;
     long counts[4] = {0};
     int rc;
-    while ((rc = sqlite3_step(work)) == SQLITE_ROW) {
+    while ((rc = db_step(work)) == SQLITE_ROW) {
         char claim_id[ID_MAX_BUF];
         copy_text(claim_id, sizeof claim_id, work, 0);
         if (decide_claim(b, params, claim_id, counts)) {
@@ -349,7 +349,7 @@ static int decide_orders(struct batch *b, const struct rules_params *params)
         return -1;
     long released = 0, refunded = 0;
     int rc;
-    while ((rc = sqlite3_step(scan)) == SQLITE_ROW) {
+    while ((rc = db_step(scan)) == SQLITE_ROW) {
         struct order_row o;
         read_order(scan, 0, &o);
         struct order_decision d =

@@ -1,6 +1,8 @@
 /* filecheck.c: SQLite's check of the database file (filecheck.h). */
 #include "filecheck.h"
 
+#include "db.h"
+
 #include <sqlite3.h>
 #include <string.h>
 
@@ -61,16 +63,18 @@ static long schema_check(sqlite3 *h, FILE *out)
                                       out);
 }
 
-long filecheck_run(const char *path, FILE *out, char *err, size_t err_size)
+long filecheck_run(const char *path, FILE *out, char *err, size_t err_size, int *exit_code)
 {
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL);
     long problems = rc == SQLITE_OK ? quick_check(h, out) : -1;
     if (problems == 0)
         problems = schema_check(h, out);
-    if (problems < 0)
+    if (problems < 0) {
         snprintf(err, err_size, "%s: cannot check the database file: %s", path,
                  h ? sqlite3_errmsg(h) : "out of memory");
+        *exit_code = db_code_exit(h ? sqlite3_errcode(h) : SQLITE_NOMEM);
+    }
     sqlite3_close(h);
     return problems;
 }

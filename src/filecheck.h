@@ -14,7 +14,8 @@
  * SQLite database). Each problem is printed to out as one line,
  * "BROKEN database file: ...". Returns the number of problems (SQLite
  * lists at most 100), or -1 when the file could not be checked (it cannot
- * be opened, or is busy), with the reason in err. */
-long filecheck_run(const char *path, FILE *out, char *err, size_t err_size);
+ * be opened, or is busy), with the reason in err and its sysexits code in
+ * *exit_code (db_code_exit: 75 for a database another process holds). */
+long filecheck_run(const char *path, FILE *out, char *err, size_t err_size, int *exit_code);
 
 #endif

@@ -218,7 +218,7 @@ static ssize_t stream_read(void *cookie, char *buf, size_t size)
         db_bind_int(q, 1, st->batch_id);
         db_bind_int(q, 2, st->file_no);
         db_bind_int(q, 3, st->next_seq);
-        int rc = sqlite3_step(q);
+        int rc = db_step(q);
         size_t n = rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(q, 0) : 0;
         const void *blob = n > 0 ? sqlite3_column_blob(q, 0) : NULL;
         if (blob && sqlite3_column_int(q, 1) == CODEC_ZSTD) {
@@ -265,7 +265,7 @@ int filestore_open(struct db *db, int64_t batch_id, int file_no, FILE **out)
         return -1;
     db_bind_int(q, 1, batch_id);
     db_bind_int(q, 2, file_no);
-    int rc = sqlite3_step(q);
+    int rc = db_step(q);
     int present = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
     sqlite3_reset(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -100,7 +100,7 @@ static int find_order(struct reader *rd, const char *order_id, struct known_orde
     if (!s)
         return -1;
     db_bind_text_static(s, 1, order_id);
-    int rc = sqlite3_step(s);
+    int rc = db_step(s);
     if (rc == SQLITE_ROW) {
         o->placed_on = (day_t)sqlite3_column_int64(s, 0);
         o->amount = sqlite3_column_int64(s, 1);
@@ -146,7 +146,7 @@ static enum row_outcome id_taken(struct reader *rd, const char *sql, const char 
     if (!s)
         return ROW_FAILED;
     db_bind_text_static(s, 1, id);
-    int taken = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    int taken = db_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
     sqlite3_reset(s);
     return taken ? reject(reason, "duplicate_conflict") : ROW_FAILED;
 }
@@ -301,7 +301,7 @@ static int switch_events_order(struct reader *rd, const char *order_id)
     if (!s)
         return -1;
     db_bind_text_static(s, 1, order_id);
-    int rc = sqlite3_step(s);
+    int rc = db_step(s);
     if (rc == SQLITE_ROW) {
         rd->events_placed_on = (day_t)sqlite3_column_int64(s, 0);
         if (events_merge_load(&rd->events, sqlite3_column_blob(s, 1),
@@ -397,7 +397,7 @@ static enum row_outcome store_claim(struct reader *rd, const char **reason, day_
     db_bind_text(old, 4, field(rd, C_REASON));
     if (has_amount)
         db_bind_int(old, 5, amount);
-    int rc = sqlite3_step(old);
+    int rc = db_step(old);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(old);
         /* not stored: its ID should be another order's */
@@ -493,7 +493,7 @@ static enum row_outcome validate_override(struct reader *rd, const char **reason
     if (!q)
         return ROW_FAILED;
     db_bind_text(q, 1, claim_id);
-    int rc = sqlite3_step(q);
+    int rc = db_step(q);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(q);
         return rc == SQLITE_DONE ? reject(reason, "unknown_claim") : ROW_FAILED;

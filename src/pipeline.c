@@ -61,24 +61,25 @@ void inputs_close(struct batch_inputs *in)
         }
 }
 
-bool inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *in)
+int inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *in)
 {
     sqlite3_stmt *q = db_stmt(db, "SELECT present, sha256 FROM batch_file"
                                   " WHERE batch_id = ? AND file_no = ?");
     if (!q)
-        return false;
-    bool same = true;
-    for (int i = 0; i < FILE_COUNT && same; i++) {
+        return -1;
+    int same = 1;
+    for (int i = 0; i < FILE_COUNT && same == 1; i++) {
         char hex[DIGEST_HEX_SIZE] = "";
         if (in->files[i] && digest_file(in->files[i], hex) != 0)
-            return false;
+            return 0;
         db_bind_int(q, 1, batch_id);
         db_bind_int(q, 2, i);
-        if (sqlite3_step(q) == SQLITE_ROW)
+        int rc = db_step(q);
+        if (rc == SQLITE_ROW)
             same = sqlite3_column_int(q, 0) == (in->files[i] != NULL) &&
                    (!in->files[i] || strcmp((const char *)sqlite3_column_text(q, 1), hex) == 0);
         else
-            same = in->files[i] == NULL;
+            same = rc == SQLITE_DONE ? in->files[i] == NULL : -1;
         sqlite3_reset(q);
     }
     return same;

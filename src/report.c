@@ -139,7 +139,7 @@ static int write_output(struct db *db, int64_t batch_id, const char *dir,
     size_t n = strlen(out->types);
     const char *fields[16];
     char buffers[16][MONEY_TEXT_SIZE];
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == SQLITE_ROW) {
         int exponent = out->currency_col >= 0
                            ? money_currency_exponent((const char *)sqlite3_column_text(s, out->currency_col))
                            : 0;
@@ -193,7 +193,12 @@ int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *er
         return db_failure_exit(db);
     }
     db_bind_int(q, 1, batch_id);
-    bool rerun_start = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+    int step = db_step(q);
+    bool rerun_start = step == SQLITE_ROW && sqlite3_column_int(q, 0);
     sqlite3_reset(q);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        snprintf(err, err_size, "adjustments.csv: query error: %s", db_errmsg(db));
+        return db_failure_exit(db);
+    }
     return rerun_start ? write_output(db, batch_id, dir, &adjustments, err, err_size) : 0;
 }

@@ -95,7 +95,7 @@ static int captures_elsewhere(struct db *db)
     if (!s)
         return -1;
     db_bind_int(s, 1, FILE_ORDERS);
-    int rc = sqlite3_step(s), elsewhere = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    int rc = db_step(s), elsewhere = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
     sqlite3_reset(s);
     return elsewhere;
 }
@@ -136,7 +136,8 @@ static int rollback_chain(struct db *db, day_t from, bool *whole)
     return 0;
 }
 
-/* Reads the chain of batches in effect from D on (at most `cap`). */
+/* Reads the chain of batches in effect from D on (at most `cap`); their
+ * number, or -1 on a database error. */
 static long load_chain(struct db *db, day_t from, struct chain_link *links, long cap)
 {
     sqlite3_stmt *q = db_stmt(db, "SELECT b.id, b.as_of, (SELECT max(revision) FROM batch x"
@@ -146,14 +147,15 @@ static long load_chain(struct db *db, day_t from, struct chain_link *links, long
         return -1;
     db_bind_int(q, 1, from);
     long n = 0;
-    while (sqlite3_step(q) == SQLITE_ROW && n < cap) {
+    int rc = SQLITE_DONE;
+    while (n < cap && (rc = db_step(q)) == SQLITE_ROW) {
         links[n].old_id = sqlite3_column_int64(q, 0);
         links[n].as_of = (day_t)sqlite3_column_int64(q, 1);
         links[n].new_revision = sqlite3_column_int(q, 2);
         n++;
     }
     sqlite3_reset(q);
-    return n;
+    return n < cap && rc != SQLITE_DONE ? -1 : n;
 }
 
 /* The inputs of one replayed batch: its stored files, with the
@@ -253,8 +255,8 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         log_error("%s: cannot start the rerun: %s", o->db_path, db_errmsg(s->db));
         return db_failure_exit(s->db);
     }
-    long n = session_find_batch(s, o->as_of, 0, NULL) ? load_chain(s->db, o->as_of, links, MAX_CHAIN)
-                                                      : 0;
+    int64_t found = session_find_batch(s, o->as_of, 0, NULL);
+    long n = found > 0 ? load_chain(s->db, o->as_of, links, MAX_CHAIN) : found;
     int rc;
     if (n < 0) {
         snprintf(err, sizeof err, "cannot read the batches: %s", db_errmsg(s->db));

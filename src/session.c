@@ -50,15 +50,13 @@ int64_t session_find_batch(struct session *s, day_t as_of, int revision, int *re
                                      " AND finished_at IS NOT NULL"
                                      " AND (revision = ?2 OR (?2 = 0 AND in_effect = 1))");
     if (!q)
-        return 0;
+        return -1;
     db_bind_int(q, 1, as_of);
     db_bind_int(q, 2, revision);
-    int64_t id = 0;
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        id = sqlite3_column_int64(q, 0);
-        if (revision_out)
-            *revision_out = sqlite3_column_int(q, 1);
-    }
+    int rc = db_step(q);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : rc == SQLITE_DONE ? 0 : -1;
+    if (rc == SQLITE_ROW && revision_out)
+        *revision_out = sqlite3_column_int(q, 1);
     sqlite3_reset(q);
     return id;
 }

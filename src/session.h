@@ -28,8 +28,9 @@ enum session_needs {
 int session_open(struct session *s, const struct options *opts, unsigned needs);
 void session_close(struct session *s);
 
-/* The id of batch as_of's revision (0: the one in effect), or 0 if none.
- * *revision receives its revision number. */
+/* The id of batch as_of's revision (0: the one in effect), 0 if none, -1
+ * on a database error (db_errmsg, db_failure_exit). *revision receives its
+ * revision number. */
 int64_t session_find_batch(struct session *s, day_t as_of, int revision, int *revision_out);
 
 /* `<reports>/<D>/r<k>` into buf. */

@@ -221,7 +221,7 @@ static long run_checks(struct db *db, const struct check *checks, size_t n, int6
         if (sqlite3_bind_parameter_count(s) > 0)
             db_bind_int(s, 1, batch_id);
         int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        while ((rc = db_step(s)) == SQLITE_ROW) {
             problems++;
             if (out)
                 fprintf(out, "BROKEN %s: %s: %s\n", checks[i].what, sqlite3_column_text(s, 0),
@@ -319,7 +319,7 @@ static int64_t accepted_orders(struct db *db, int64_t batch_id)
         return -1;
     db_bind_int(q, 1, batch_id);
     db_bind_int(q, 2, FILE_ORDERS);
-    int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    int64_t n = db_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
     sqlite3_reset(q);
     return n;
 }
@@ -346,7 +346,7 @@ static long check_batch_money(struct db *db, int64_t batch_id, bool scan_orders,
     long problems = 0;
     int64_t capture_postings = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(s, 0),
                    *currency = (const char *)sqlite3_column_text(s, 1);
         if (sqlite3_column_int(s, 5)) { /* compared in SQL: a tampered leg may be a fraction */

@@ -112,7 +112,7 @@ static bool fetch(struct workbook_prefetch *p, struct db *db, const struct wb_ta
     db_bind_int(q, 1, p->batch_id);
     int n = sqlite3_column_count(q), rc = SQLITE_DONE, put = 0;
     p->n_values = (size_t)n;
-    while (put == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW)
+    while (put == 0 && (rc = db_step(q)) == SQLITE_ROW)
         for (int col = 0; put == 0 && col < n; col++)
             put = put_value(p->rows, q, col, p->why, sizeof p->why);
     if (put == 0 && rc != SQLITE_DONE)

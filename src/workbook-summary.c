@@ -151,9 +151,12 @@ static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
     if (!q)
         return wb_fail(wb, db_failure_exit(wb->db), SUMMARY, db_errmsg(wb->db));
     db_bind_int(q, 1, wb->batch_id);
-    if (sqlite3_step(q) != SQLITE_ROW) {
+    int rc = db_step(q);
+    if (rc != SQLITE_ROW) {
         sqlite3_reset(q);
-        return wb_fail(wb, EX_SOFTWARE, SUMMARY, "the batch is not in the database");
+        return rc == SQLITE_DONE
+                   ? wb_fail(wb, EX_SOFTWARE, SUMMARY, "the batch is not in the database")
+                   : wb_fail(wb, db_failure_exit(wb->db), SUMMARY, db_errmsg(wb->db));
     }
     char date[DATE_TEXT_SIZE];
     date_format((day_t)sqlite3_column_int64(q, 0), date);
@@ -210,7 +213,7 @@ static int64_t most_refunds_per_method(struct wb *wb)
     if (!q)
         return most;
     db_bind_int(q, 1, wb->batch_id);
-    if (sqlite3_step(q) == SQLITE_ROW)
+    if (db_step(q) == SQLITE_ROW)
         most = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
     return most;

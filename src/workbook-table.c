@@ -360,12 +360,13 @@ static void write_cells(struct wb_sheet *sh, const struct wb_table *t, struct ro
 }
 
 /* Moves v to its next row. Returns 1, 0 after the last, or -1 with the
- * failure recorded in wb: a database error (70), or a prefetch file that
- * cannot be read to its end (74: the rows before are written by then). */
+ * failure recorded in wb: a database error (db_failure_exit), or a
+ * prefetch file that cannot be read to its end (74: the rows before are
+ * written by then). */
 static int next_values(struct wb *wb, const struct wb_table *t, struct row_values *v)
 {
     if (v->stmt) {
-        int rc = sqlite3_step(v->stmt);
+        int rc = db_step(v->stmt);
         if (rc == SQLITE_ROW || rc == SQLITE_DONE)
             return rc == SQLITE_ROW;
         wb_fail(wb, db_failure_exit(wb->db), t->sheet, db_errmsg(wb->db));

@@ -99,12 +99,16 @@ int workbook_write(struct db *db, int64_t batch_id, struct workbook_prefetch *ah
         return db_failure_exit(db);
     }
     db_bind_int(q, 1, batch_id);
-    int step = sqlite3_step(q);
+    int step = db_step(q);
     if (step == SQLITE_ROW) {
         wb.as_of = (day_t)sqlite3_column_int64(q, 0);
         wb.in_effect = sqlite3_column_int(q, 1) != 0;
     }
     sqlite3_reset(q);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        snprintf(err, err_size, "workbook: %s", db_errmsg(db));
+        return db_failure_exit(db);
+    }
     if (step != SQLITE_ROW) {
         snprintf(err, err_size, "workbook: batch %lld is not in the database",
                  (long long)batch_id);

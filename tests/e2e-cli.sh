@@ -169,6 +169,22 @@ check_exit 74 "report on a damaged page" -- on_broken report --as-of 2026-03-10
 check_grep "refunds.csv: query error: .*$hint" "$WORK/err" "report tells it too"
 [ -f "$WORK/broken-reports/2026-03-10/r1/decisions.csv" ] || fail "report: decisions.csv not written"
 [ -z "$(find "$WORK/broken-reports" -name '*.tmp')" ] || fail "report left a half-written file"
+# The batches' own table: not "no committed batch" (65), the damage.
+damage_table batch
+check_exit 74 "report on a damaged batch table" -- on_broken report --as-of 2026-03-10
+check_grep "cannot read the batches: .*$hint" "$WORK/err" "report names the damage, not a missing batch"
+check_exit 74 "rerun on a damaged batch table" -- on_broken rerun --as-of 2026-03-10
+check_grep "$hint" "$WORK/err" "rerun names the damage, not a missing batch"
+# The overrides are first read when a claim is decided: the damage is
+# found after ingest, and the failed read's reset hides it from SQLite.
+damage_table override
+mkdir -p "$WORK/in/claim"
+cp "$night/orders.csv" "$night/tracking.csv" "$WORK/in/claim/"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\nC-1,O-1,2026-03-11,not_received,,,\n' \
+    >"$WORK/in/claim/claims.csv"
+check_exit 74 "a night on a damaged page found when deciding" -- \
+    on_broken run --as-of 2026-03-12 --in "$WORK/in/claim"
+check_grep "deciding batch: database error: .*$hint" "$WORK/err" "the decide phase names the damage"
 
 # So is damage to the first page, which arbiter cannot even open (exit 74
 # for any other command), and a file of no bytes, which SQLite reads as an
@@ -207,6 +223,27 @@ check_grep 'database busy: arbiter pid 4242 started at 2026-03-11T03:00:00Z' "$W
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 check_exit 0 "the next run after the holder is gone" -- arb run --as-of 2026-03-11 --in "$WORK/in/2026-03-11"
+
+# SQLite's own lock, held by another program (a backup tool): verify too
+# says retry later (75), not an I/O error.
+cp "$WORK/arbiter.db" "$WORK/held.db"
+python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA locking_mode=EXCLUSIVE")
+c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(5)
+' "$WORK/held.db" "$WORK/held" &
+holder=$!
+i=0
+while [ ! -f "$WORK/held" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check_exit 75 "verify while another program holds the database" -- \
+    "$ARBITER" verify --db "$WORK/held.db"
+check_grep 'held.db: cannot check the database file: database is locked' "$WORK/err" \
+    "the lock explained"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 # Files that are not arbiter databases.
 printf 'this is not a database, just text that goes on for a while....\n%.0s' $(seq 1 200) >"$WORK/text.db"
