@@ -339,21 +339,24 @@ void db_configure(void)
 static bool refuse_foreign(struct db *db, bool create, const char *path, char *err,
                            size_t err_size)
 {
-    int64_t version = db_query_int(db, "PRAGMA user_version", -1);
+    /* INT64_MIN: the query failed (a user_version of -1 is refused) */
+    int64_t version = db_query_int(db, "PRAGMA user_version", INT64_MIN);
     int64_t tables = db_query_int(db, "SELECT count(*) FROM sqlite_schema", -1);
     int64_t batch = db_query_int(db, "SELECT count(*) FROM sqlite_schema"
                                      " WHERE type = 'table' AND name = 'batch'", -1);
-    if (version < 0 || tables < 0 || batch < 0)
+    if (version == INT64_MIN || tables < 0 || batch < 0)
         return false;
-    if (version > DB_SCHEMA_VERSION) {
-        snprintf(err, err_size, "%s: schema version %lld is newer than this arbiter (%d)", path,
-                 (long long)version, DB_SCHEMA_VERSION);
+    if (version < 0 || version > DB_SCHEMA_VERSION) {
+        snprintf(err, err_size, "%s: schema version %lld is %s this arbiter's (%d)", path,
+                 (long long)version, version < 0 ? "not" : "newer than", DB_SCHEMA_VERSION);
         return true;
     }
-    if (batch > 0 || (create && tables == 0))
+    if ((version > 0 && batch > 0) || (version == 0 && create && tables == 0))
         return false;
     snprintf(err, err_size, "%s: not an arbiter database (%s)", path,
-             tables == 0 ? "an empty file: run a batch first" : "another program's tables");
+             tables > 0 ? "another program's tables"
+             : version == 0 ? "an empty file: run a batch first"
+                            : "another program's schema version, no tables");
     return true;
 }
 

@@ -274,6 +274,20 @@ check_exit 65 "a night on another program's database" -- "$ARBITER" run --as-of 
 check_grep "other.db: not an arbiter database (another program's tables)\$" "$WORK/err" \
     "the other program's database named"
 cmp -s "$WORK/other.db" "$WORK/other.kept" || fail "the night wrote into another program's database"
+# Nor one whose table has arbiter's name but not its schema version, nor
+# one of a schema version no arbiter writes.
+sqlite3 "$WORK/other.db" "CREATE TABLE batch(x)"
+cp "$WORK/other.db" "$WORK/other.kept"
+check_exit 65 "status on another program's batch table" -- "$ARBITER" status --db "$WORK/other.db"
+check_grep "other.db: not an arbiter database (another program's tables)\$" "$WORK/err" \
+    "the table of the same name is not taken for arbiter's"
+cmp -s "$WORK/other.db" "$WORK/other.kept" || fail "status wrote into another program's database"
+sqlite3 "$WORK/other.db" "PRAGMA user_version = -7"
+cp "$WORK/other.db" "$WORK/other.kept"
+check_exit 65 "a night on a negative schema version" -- "$ARBITER" run --as-of 2026-03-10 \
+    --in "$night" --db "$WORK/other.db" --reports "$WORK/other-reports" --quiet
+check_grep "other.db: schema version -7 is not this arbiter's" "$WORK/err" "the version named"
+cmp -s "$WORK/other.db" "$WORK/other.kept" || fail "a refused file was written to"
 check_exit 0 "a night makes a database of a file of no bytes" -- "$ARBITER" run --as-of 2026-03-10 \
     --in "$night" --db "$WORK/empty.db" --reports "$WORK/empty-reports" --quiet
 check_exit 0 "which then checks out" -- "$ARBITER" verify --db "$WORK/empty.db"
