@@ -134,11 +134,18 @@ sqlite3 *db_handle(struct db *db)
 }
 
 /* The message and result code of the last statement that failed in
- * db_exec_stmt on this thread. A caller that resets other statements on
- * its way out makes SQLite report "not an error"; db_errmsg and
+ * db_step on this thread. A caller that resets other statements on its
+ * way out makes SQLite report "not an error"; db_errmsg and
  * db_failure_exit still give the failure. */
 static _Thread_local char failed_message[320];
 static _Thread_local int failed_code;
+
+/* Whether db's last failure is the one recorded by db_step rather than
+ * the connection's own (which a later reset or PRAGMA made SQLITE_OK). */
+static bool failure_recorded(struct db *db)
+{
+    return sqlite3_errcode(db->handle) == SQLITE_OK && failed_message[0];
+}
 
 /* SQLite's message for an error of code `code`, into `out`: for a damaged
  * file ("database disk image is malformed"), with what the operator does
@@ -155,16 +162,15 @@ static const char *message_with_hint(const char *message, int code, char *out, s
 const char *db_errmsg(struct db *db)
 {
     static _Thread_local char message[320];
-    int code = sqlite3_errcode(db->handle);
-    if (code == SQLITE_OK && failed_message[0])
+    if (failure_recorded(db))
         return failed_message;
-    return message_with_hint(sqlite3_errmsg(db->handle), code, message, sizeof message);
+    return message_with_hint(sqlite3_errmsg(db->handle), sqlite3_errcode(db->handle), message,
+                             sizeof message);
 }
 
 int db_failure_exit(struct db *db)
 {
-    int code = sqlite3_errcode(db->handle);
-    return db_code_exit(code == SQLITE_OK && failed_message[0] ? failed_code : code);
+    return db_code_exit(failure_recorded(db) ? failed_code : sqlite3_errcode(db->handle));
 }
 
 int db_code_exit(int code)

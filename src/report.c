@@ -75,10 +75,17 @@ int report_make_dirs(const char *dir)
     return mkdir(path, 0750) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* `<dir>/<name>.tmp`, where a file is written before it is renamed into
+ * place, into tmp. */
+static void temp_path(const char *dir, const char *name, char tmp[4200])
+{
+    snprintf(tmp, 4200, "%s/%s.tmp", dir, name);
+}
+
 int report_open_file(const char *dir, const char *name, FILE **out, char *err, size_t err_size)
 {
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    temp_path(dir, name, tmp);
     *out = fopen(tmp, "w");
     if (!*out) {
         snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
@@ -90,7 +97,7 @@ int report_open_file(const char *dir, const char *name, FILE **out, char *err, s
 int report_commit_file(FILE *f, const char *dir, const char *name, char *err, size_t err_size)
 {
     char tmp[4200], final[4200];
-    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    temp_path(dir, name, tmp);
     snprintf(final, sizeof final, "%s/%s", dir, name);
     bool failed = fflush(f) != 0 || ferror(f);
     int saved = errno;
@@ -111,17 +118,24 @@ int report_commit_file(FILE *f, const char *dir, const char *name, char *err, si
     return 0;
 }
 
+/* The failed query of output `name`, said in err; its exit code. */
+static int query_failed(struct db *db, const char *name, char *err, size_t err_size)
+{
+    snprintf(err, err_size, "%s: query error: %s", name, db_errmsg(db));
+    return db_failure_exit(db);
+}
+
 /* Closes and removes `<dir>/<name>.tmp` after a failed query, and says
  * why in err: a reader never finds half a file. Returns the exit code. */
 static int abandon_output(struct db *db, FILE *f, const char *dir, const char *name, char *err,
                           size_t err_size)
 {
-    snprintf(err, err_size, "%s: query error: %s", name, db_errmsg(db));
+    int rc = query_failed(db, name, err, err_size);
     fclose(f);
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    temp_path(dir, name, tmp);
     remove(tmp);
-    return db_failure_exit(db);
+    return rc;
 }
 
 static int write_output(struct db *db, int64_t batch_id, const char *dir,
@@ -188,17 +202,13 @@ int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *er
             return rc;
     }
     sqlite3_stmt *q = db_stmt(db, "SELECT rerun_start FROM batch WHERE id = ?");
-    if (!q) {
-        snprintf(err, err_size, "adjustments.csv: query error: %s", db_errmsg(db));
-        return db_failure_exit(db);
-    }
+    if (!q)
+        return query_failed(db, adjustments.name, err, err_size);
     db_bind_int(q, 1, batch_id);
     int step = db_step(q);
     bool rerun_start = step == SQLITE_ROW && sqlite3_column_int(q, 0);
     sqlite3_reset(q);
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
-        snprintf(err, err_size, "adjustments.csv: query error: %s", db_errmsg(db));
-        return db_failure_exit(db);
-    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return query_failed(db, adjustments.name, err, err_size);
     return rerun_start ? write_output(db, batch_id, dir, &adjustments, err, err_size) : 0;
 }

@@ -99,6 +99,9 @@ struct wb_sheet {
 
 /* Records the first failure; later ones are dropped. Returns wb->rc. */
 int wb_fail(struct wb *wb, int rc, const char *what, const char *detail);
+/* wb_fail for the last database failure, with its message and code
+ * (db_failure_exit). */
+int wb_fail_db(struct wb *wb, const char *what);
 
 /* The number format of a currency, created on first use. */
 lxw_format *wb_money_format(struct wb *wb, const char *currency, int *exponent);

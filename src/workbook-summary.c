@@ -149,14 +149,14 @@ static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
     sqlite3_stmt *q = db_stmt(wb->db, "SELECT as_of, revision, in_effect, started_at,"
                                       " finished_at FROM batch WHERE id = ?1");
     if (!q)
-        return wb_fail(wb, db_failure_exit(wb->db), SUMMARY, db_errmsg(wb->db));
+        return wb_fail_db(wb, SUMMARY);
     db_bind_int(q, 1, wb->batch_id);
     int rc = db_step(q);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(q);
         return rc == SQLITE_DONE
                    ? wb_fail(wb, EX_SOFTWARE, SUMMARY, "the batch is not in the database")
-                   : wb_fail(wb, db_failure_exit(wb->db), SUMMARY, db_errmsg(wb->db));
+                   : wb_fail_db(wb, SUMMARY);
     }
     char date[DATE_TEXT_SIZE];
     date_format((day_t)sqlite3_column_int64(q, 0), date);

@@ -27,6 +27,11 @@ int wb_fail(struct wb *wb, int rc, const char *what, const char *detail)
     return wb->rc;
 }
 
+int wb_fail_db(struct wb *wb, const char *what)
+{
+    return wb_fail(wb, db_failure_exit(wb->db), what, db_errmsg(wb->db));
+}
+
 static void check_write(struct wb_sheet *sh, lxw_error e)
 {
     if (e != LXW_NO_ERROR)
@@ -369,7 +374,7 @@ static int next_values(struct wb *wb, const struct wb_table *t, struct row_value
         int rc = db_step(v->stmt);
         if (rc == SQLITE_ROW || rc == SQLITE_DONE)
             return rc == SQLITE_ROW;
-        wb_fail(wb, db_failure_exit(wb->db), t->sheet, db_errmsg(wb->db));
+        wb_fail_db(wb, t->sheet);
         return -1;
     }
     int got = wb_stored_row_read(v->file, v->n_values, &v->stored);
@@ -394,7 +399,7 @@ static int write_rows(struct wb_sheet *sh, const struct wb_table *t, long *rows)
     if (!v.file) {
         v.stmt = db_stmt(wb->db, t->sql);
         if (!v.stmt)
-            return wb_fail(wb, db_failure_exit(wb->db), t->sheet, db_errmsg(wb->db));
+            return wb_fail_db(wb, t->sheet);
         db_bind_int(v.stmt, 1, wb->batch_id);
         if (sqlite3_bind_parameter_count(v.stmt) >= 2)
             db_bind_int(v.stmt, 2, wb->as_of);

@@ -205,17 +205,23 @@ check_grep '^BROKEN database file: no arbiter schema ' "$WORK/out" "the empty fi
 mkdir -p "$WORK/in/2026-03-11"
 cp "$night/tracking.csv" "$night/claims.csv" "$WORK/in/2026-03-11/"
 head -1 "$night/orders.csv" >"$WORK/in/2026-03-11/orders.csv"
-python3 -c '
+# hold SCRIPT FILE READY: runs the Python SCRIPT on FILE in the background
+# ($holder), which takes its lock, then makes READY and holds it 5 s;
+# returns once READY exists.
+hold() {
+    python3 -c "$1
+open(sys.argv[2], 'w').close()
+time.sleep(5)" "$2" "$3" &
+    holder=$!
+    i=0
+    while [ ! -f "$3" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+hold '
 import fcntl, sys, time
 f = open(sys.argv[1], "a+")
 fcntl.lockf(f, fcntl.LOCK_EX)
-f.truncate(0); f.write("arbiter pid 4242 started at 2026-03-11T03:00:00Z\n"); f.flush()
-open(sys.argv[2], "w").close()
-time.sleep(5)
-' "$WORK/arbiter.db.lock" "$WORK/locked" &
-holder=$!
-i=0
-while [ ! -f "$WORK/locked" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+f.truncate(0); f.write("arbiter pid 4242 started at 2026-03-11T03:00:00Z\n"); f.flush()' \
+    "$WORK/arbiter.db.lock" "$WORK/locked"
 before=$(db_digest)
 check_exit 75 "database busy" -- arb run --as-of 2026-03-11 --in "$WORK/in/2026-03-11"
 check_grep 'database busy: arbiter pid 4242 started at 2026-03-11T03:00:00Z' "$WORK/err" "busy names the running process"
@@ -227,17 +233,11 @@ check_exit 0 "the next run after the holder is gone" -- arb run --as-of 2026-03-
 # SQLite's own lock, held by another program (a backup tool): verify too
 # says retry later (75), not an I/O error.
 cp "$WORK/arbiter.db" "$WORK/held.db"
-python3 -c '
+hold '
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("PRAGMA locking_mode=EXCLUSIVE")
-c.execute("BEGIN EXCLUSIVE")
-open(sys.argv[2], "w").close()
-time.sleep(5)
-' "$WORK/held.db" "$WORK/held" &
-holder=$!
-i=0
-while [ ! -f "$WORK/held" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+c.execute("BEGIN EXCLUSIVE")' "$WORK/held.db" "$WORK/held"
 check_exit 75 "verify while another program holds the database" -- \
     "$ARBITER" verify --db "$WORK/held.db"
 check_grep 'held.db: cannot check the database file: database is locked' "$WORK/err" \
