@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -136,26 +137,44 @@ static int rollback_chain(struct db *db, day_t from, bool *whole)
     return 0;
 }
 
-/* Reads the chain of batches in effect from D on (at most `cap`); their
- * number, or -1 on a database error. */
-static long load_chain(struct db *db, day_t from, struct chain_link *links, long cap)
+/* Reads the chain of batches in effect from D on into *links, an array
+ * grown as rows come (no cap: a chain cut short would leave its later
+ * nights rolled back and never replayed) that the caller frees, also on
+ * failure, and their number into *n. Returns 0, or a sysexits code with
+ * a message in err. */
+static int load_chain(struct db *db, day_t from, struct chain_link **links, long *n, char *err,
+                      size_t err_size)
 {
     sqlite3_stmt *q = db_stmt(db, "SELECT b.id, b.as_of, (SELECT max(revision) FROM batch x"
                                   " WHERE x.as_of = b.as_of) + 1 FROM batch b"
                                   " WHERE b.in_effect = 1 AND b.as_of >= ? ORDER BY b.as_of");
-    if (!q)
-        return -1;
-    db_bind_int(q, 1, from);
-    long n = 0;
-    int rc = SQLITE_DONE;
-    while (n < cap && (rc = db_step(q)) == SQLITE_ROW) {
-        links[n].old_id = sqlite3_column_int64(q, 0);
-        links[n].as_of = (day_t)sqlite3_column_int64(q, 1);
-        links[n].new_revision = sqlite3_column_int(q, 2);
-        n++;
+    int rc = q ? SQLITE_ROW : SQLITE_ERROR;
+    if (q)
+        db_bind_int(q, 1, from);
+    long cap = 0;
+    while (rc == SQLITE_ROW && (rc = db_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4;
+            struct chain_link *grown = realloc(*links, (size_t)cap * sizeof **links);
+            if (!grown) {
+                sqlite3_reset(q);
+                snprintf(err, err_size, "out of memory for a chain of %ld batches", *n);
+                return EX_SOFTWARE;
+            }
+            *links = grown;
+        }
+        (*links)[*n].old_id = sqlite3_column_int64(q, 0);
+        (*links)[*n].as_of = (day_t)sqlite3_column_int64(q, 1);
+        (*links)[*n].new_revision = sqlite3_column_int(q, 2);
+        ++*n;
     }
-    sqlite3_reset(q);
-    return n < cap && rc != SQLITE_DONE ? -1 : n;
+    if (q)
+        sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, err_size, "cannot read the batches: %s", db_errmsg(db));
+        return db_failure_exit(db);
+    }
+    return 0;
 }
 
 /* The inputs of one replayed batch: its stored files, with the
@@ -243,11 +262,9 @@ static int replay(struct session *s, const struct options *o, struct batch_input
     return 0;
 }
 
-#define MAX_CHAIN 4096 /* eleven years of nights */
-
 int rerun_batches(struct session *s, const struct options *o, struct batch_inputs *replace)
 {
-    static struct chain_link links[MAX_CHAIN];
+    struct chain_link *links = NULL;
     char err[1200], date[DATE_TEXT_SIZE];
     bool whole = false;
     date_format(o->as_of, date);
@@ -256,17 +273,20 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         return db_failure_exit(s->db);
     }
     int64_t found = session_find_batch(s, o->as_of, 0, NULL);
-    long n = found > 0 ? load_chain(s->db, o->as_of, links, MAX_CHAIN) : found;
-    int rc;
-    if (n < 0) {
+    long n = 0;
+    int rc = 0;
+    if (found < 0) {
         snprintf(err, sizeof err, "cannot read the batches: %s", db_errmsg(s->db));
         rc = db_failure_exit(s->db);
-    } else if (n == 0) {
+    } else if (found > 0) {
+        rc = load_chain(s->db, o->as_of, &links, &n, err, sizeof err);
+    }
+    if (rc == 0 && n == 0) {
         snprintf(err, sizeof err, "no committed batch %s to rerun", date);
         rc = EX_DATAERR;
-    } else {
-        rc = replay(s, o, replace, links, n, &whole, err, sizeof err);
     }
+    if (rc == 0)
+        rc = replay(s, o, replace, links, n, &whole, err, sizeof err);
     if (rc == 0) {
         log_phase_begin("verify");
         long broken = whole ? verify_all(s->db, stderr) : verify_rerun(s->db, links[0].new_id, stderr);
@@ -287,10 +307,12 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     if (rc) {
         db_exec(s->db, "ROLLBACK");
         log_error("rerun %s: %s", date, err);
+        free(links);
         return rc;
     }
     for (long i = 0; i < n && rc == 0; i++)
         rc = outputs_write(s->db, o, links[i].new_id, links[i].as_of, links[i].new_revision,
                            i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0);
+    free(links);
     return rc;
 }
