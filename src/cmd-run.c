@@ -1,5 +1,6 @@
 /* cmd-run.c: `arbiter run`, the nightly batch: ingest, decide, settle and
  * post in one transaction, then write the reports (SPEC §5). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -86,9 +87,14 @@ static int exec_run(const struct options *o)
         inputs_close(&in);
         return rc;
     }
-    int64_t latest = db_query_int(s.db, "SELECT max(as_of) FROM batch WHERE in_effect = 1"
-                                        " AND finished_at IS NOT NULL", -1);
-    if (latest >= 0 && as_of <= latest) {
+    /* -1: no batch yet; INT64_MIN: the query failed */
+    int64_t latest = db_query_int(s.db, "SELECT coalesce(max(as_of), -1) FROM batch"
+                                        " WHERE in_effect = 1 AND finished_at IS NOT NULL",
+                                  INT64_MIN);
+    if (latest == INT64_MIN) {
+        log_error("%s: cannot read the batches: %s", o->db_path, db_errmsg(s.db));
+        rc = db_failure_exit(s.db);
+    } else if (latest >= 0 && as_of <= latest) {
         rc = repeat_batch(&s, o, as_of, (day_t)latest, &in);
     } else {
         log_info("batch %s: starting", date);

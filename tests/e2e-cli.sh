@@ -175,6 +175,8 @@ check_exit 74 "report on a damaged batch table" -- on_broken report --as-of 2026
 check_grep "cannot read the batches: .*$hint" "$WORK/err" "report names the damage, not a missing batch"
 check_exit 74 "rerun on a damaged batch table" -- on_broken rerun --as-of 2026-03-10
 check_grep "$hint" "$WORK/err" "rerun names the damage, not a missing batch"
+check_exit 74 "a night on a damaged batch table" -- on_broken run --as-of 2026-03-12 --in "$night"
+check_grep "cannot read the batches: .*$hint" "$WORK/err" "the night stops at reading the batches"
 # The overrides are first read when a claim is decided: the damage is
 # found after ingest, and the failed read's reset hides it from SQLite.
 damage_table override
