@@ -397,6 +397,9 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
         return EX_SOFTWARE;
     }
     if (refuse_foreign(db, create, path, err, err_size)) {
+        /* closing the last connection would copy a log the file's own
+         * program left into it: the refused file stays as it was */
+        sqlite3_db_config(db->handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
         db_close(db);
         return EX_DATAERR;
     }

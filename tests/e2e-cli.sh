@@ -290,6 +290,23 @@ check_exit 65 "a night on a negative schema version" -- "$ARBITER" run --as-of 2
     --in "$night" --db "$WORK/other.db" --reports "$WORK/other-reports" --quiet
 check_grep "other.db: schema version -7 is not this arbiter's" "$WORK/err" "the version named"
 cmp -s "$WORK/other.db" "$WORK/other.kept" || fail "a refused file was written to"
+# Another program's database in WAL mode, with a log its writer left
+# uncopied (it died before closing): the refusal must not copy the log
+# into the file on its way out, as closing SQLite's last connection does.
+python3 -c '
+import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode=WAL")
+c.execute("PRAGMA wal_autocheckpoint=0")
+c.execute("CREATE TABLE inventory(sku TEXT)")
+c.execute("INSERT INTO inventory VALUES (\"a\")")
+os._exit(0)' "$WORK/other-wal.db" || fail "python3: the WAL database"
+[ -s "$WORK/other-wal.db-wal" ] || fail "the other program left no log"
+cp "$WORK/other-wal.db" "$WORK/other-wal.kept"
+check_exit 65 "status on another program's database with its log" -- \
+    "$ARBITER" status --db "$WORK/other-wal.db"
+cmp -s "$WORK/other-wal.db" "$WORK/other-wal.kept" || fail "the refusal checkpointed another program's log"
+[ -s "$WORK/other-wal.db-wal" ] || fail "the refusal removed another program's log"
 check_exit 0 "a night makes a database of a file of no bytes" -- "$ARBITER" run --as-of 2026-03-10 \
     --in "$night" --db "$WORK/empty.db" --reports "$WORK/empty-reports" --quiet
 check_exit 0 "which then checks out" -- "$ARBITER" verify --db "$WORK/empty.db"
