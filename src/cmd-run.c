@@ -56,6 +56,8 @@ static int repeat_batch(struct session *s, const struct options *o, day_t as_of,
     int revision = 0;
     int64_t id = session_find_batch(s, as_of, 0, &revision);
     int same = id > 0 ? inputs_same_as_stored(s->db, id, in) : 0;
+    if (same == -2)
+        return EX_IOERR;
     if (id < 0 || same < 0) {
         log_error("%s: cannot read batch %s: %s", o->db_path, date, db_errmsg(s->db));
         return db_failure_exit(s->db);

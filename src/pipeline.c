@@ -70,8 +70,10 @@ int inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *
     int same = 1;
     for (int i = 0; i < FILE_COUNT && same == 1; i++) {
         char hex[DIGEST_HEX_SIZE] = "";
-        if (in->files[i] && digest_file(in->files[i], hex) != 0)
-            return 0;
+        if (in->files[i] && digest_file(in->files[i], hex) != 0) {
+            log_error("%s: read error: %s", input_file_names[i], strerror(errno));
+            return -2;
+        }
         db_bind_int(q, 1, batch_id);
         db_bind_int(q, 2, i);
         int rc = db_step(q);

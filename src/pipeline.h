@@ -29,8 +29,8 @@ int inputs_open_file(const char *path, enum input_file which, struct batch_input
 void inputs_close(struct batch_inputs *in);
 
 /* 1 when the inputs are byte-identical to those stored for batch_id, 0
- * when they differ (or one cannot be read), -1 on a database error
- * (rewinds the files). */
+ * when they differ, -1 on a database error, -2 when one cannot be read
+ * (logged, naming the file). Rewinds the files. */
 int inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *in);
 
 /* Builds batch b (as_of and revision set) from the inputs inside an open

@@ -71,6 +71,14 @@ rm "$r/refunds.csv"
 check_exit 0 "same night, identical inputs" -- arb run --as-of 2026-03-10 --in "$night"
 [ "$(db_digest)" = "$before" ] || fail "identical rerun changed the database"
 cmp -s "$r/refunds.csv" "$WORK/refunds.first" || fail "missing report not rewritten identically"
+# A re-sent file that cannot be read is an I/O error (74), as on a new
+# night, not inputs that differ (65): /proc/self/mem is a regular file
+# whose first read fails.
+mkdir "$WORK/in/unreadable" && cp "$night"/*.csv "$WORK/in/unreadable/"
+ln -sf /proc/self/mem "$WORK/in/unreadable/tracking.csv"
+check_exit 74 "same night, a file that cannot be read" -- arb run --as-of 2026-03-10 \
+    --in "$WORK/in/unreadable"
+check_grep 'tracking.csv: read error: Input/output error$' "$WORK/err" "the unreadable file named"
 printf 'O-3,B3,S3,2026-03-05,1.00,USD,paypal,5\n' >>"$night/orders.csv"
 check_exit 65 "same night, different inputs" -- arb run --as-of 2026-03-10 --in "$night"
 check_grep "not after the latest committed batch 2026-03-10" "$WORK/err" "refusal explained"
