@@ -168,9 +168,15 @@ const char *db_errmsg(struct db *db)
                              sizeof message);
 }
 
+/* The SQLite result code of db's last failure. */
+static int failure_code(struct db *db)
+{
+    return failure_recorded(db) ? failed_code : sqlite3_errcode(db->handle);
+}
+
 int db_failure_exit(struct db *db)
 {
-    return db_code_exit(failure_recorded(db) ? failed_code : sqlite3_errcode(db->handle));
+    return db_code_exit(failure_code(db));
 }
 
 int db_code_exit(int code)
@@ -335,35 +341,40 @@ void db_configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* True (with a message in err) for a file arbiter must not write to: a
- * schema newer than this arbiter's, or no arbiter schema, unless the
- * command creates the database (run) and the file is empty (of no bytes,
- * or tables none). No command writes its tables into another program's
- * database. Decided before anything is written to the file (the journal
- * mode is); a file SQLite cannot read is left to the journal mode's
- * message. */
-static bool refuse_foreign(struct db *db, bool create, const char *path, char *err,
-                           size_t err_size)
+/* 0 when arbiter may write to the file, else the exit code with a
+ * message in err: 65 for a schema newer than this arbiter's, or no
+ * arbiter schema, unless the command creates the database (run) and the
+ * file is empty (of no bytes, or tables none), so that no command writes
+ * its tables into another program's database; or the code of the failure
+ * when the schema cannot be read (busy: 75, not a database: 65, damaged:
+ * 74). Decided before anything is written to the file (the journal mode
+ * is): a read that failed on a lock released a moment later must not
+ * let the writes through unchecked. */
+static int refuse_foreign(struct db *db, bool create, const char *path, char *err,
+                          size_t err_size)
 {
     /* INT64_MIN: the query failed (a user_version of -1 is refused) */
     int64_t version = db_query_int(db, "PRAGMA user_version", INT64_MIN);
     int64_t tables = db_query_int(db, "SELECT count(*) FROM sqlite_schema", -1);
     int64_t batch = db_query_int(db, "SELECT count(*) FROM sqlite_schema"
                                      " WHERE type = 'table' AND name = 'batch'", -1);
-    if (version == INT64_MIN || tables < 0 || batch < 0)
-        return false;
+    if (version == INT64_MIN || tables < 0 || batch < 0) {
+        bool text = (failure_code(db) & 0xff) == SQLITE_NOTADB;
+        snprintf(err, err_size, "%s: %s", path, text ? "not an arbiter database" : db_errmsg(db));
+        return text ? EX_DATAERR : db_failure_exit(db);
+    }
     if (version < 0 || version > DB_SCHEMA_VERSION) {
         snprintf(err, err_size, "%s: schema version %lld is %s this arbiter's (%d)", path,
                  (long long)version, version < 0 ? "not" : "newer than", DB_SCHEMA_VERSION);
-        return true;
+        return EX_DATAERR;
     }
     if ((version > 0 && batch > 0) || (version == 0 && create && tables == 0))
-        return false;
+        return 0;
     snprintf(err, err_size, "%s: not an arbiter database (%s)", path,
              tables > 0 ? "another program's tables"
              : version == 0 ? "an empty file: run a batch first"
                             : "another program's schema version, no tables");
-    return true;
+    return EX_DATAERR;
 }
 
 int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size)
@@ -396,12 +407,13 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
         db_close(db);
         return EX_SOFTWARE;
     }
-    if (refuse_foreign(db, create, path, err, err_size)) {
+    rc = refuse_foreign(db, create, path, err, err_size);
+    if (rc) {
         /* closing the last connection would copy a log the file's own
          * program left into it: the refused file stays as it was */
         sqlite3_db_config(db->handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
         db_close(db);
-        return EX_DATAERR;
+        return rc;
     }
     /* Pages of 64 KiB (SQLite's largest) for a new database; an existing
      * one keeps its own. A night writes most of a gigabyte through the WAL
@@ -413,11 +425,10 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
      * steady-state run 5.1 -> 3.5 -> 3.2 s. */
     db_exec(db, "PRAGMA page_size=65536");
     if (db_exec(db, "PRAGMA journal_mode=WAL") != SQLITE_OK) {
-        int code = sqlite3_errcode(db->handle);
-        snprintf(err, err_size, "%s: %s", path,
-                 code == SQLITE_NOTADB ? "not an arbiter database" : db_errmsg(db));
+        snprintf(err, err_size, "%s: %s", path, db_errmsg(db));
+        rc = db_failure_exit(db);
         db_close(db);
-        return code == SQLITE_BUSY ? EX_TEMPFAIL : code == SQLITE_NOTADB ? EX_DATAERR : EX_IOERR;
+        return rc;
     }
     db_exec(db, "PRAGMA synchronous=NORMAL");
     db_exec(db, "PRAGMA foreign_keys=OFF");

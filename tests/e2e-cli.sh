@@ -315,6 +315,19 @@ check_exit 65 "status on another program's database with its log" -- \
     "$ARBITER" status --db "$WORK/other-wal.db"
 cmp -s "$WORK/other-wal.db" "$WORK/other-wal.kept" || fail "the refusal checkpointed another program's log"
 [ -s "$WORK/other-wal.db-wal" ] || fail "the refusal removed another program's log"
+# Nor one its program holds locked: retry later (75), not written to.
+cp "$WORK/other.kept" "$WORK/other.db"
+hold '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA locking_mode=EXCLUSIVE")
+c.execute("BEGIN EXCLUSIVE")' "$WORK/other.db" "$WORK/other.held"
+check_exit 75 "a night on another program's database it holds locked" -- "$ARBITER" run \
+    --as-of 2026-03-10 --in "$night" --db "$WORK/other.db" --reports "$WORK/other-reports" --quiet
+check_grep 'other.db: database is locked$' "$WORK/err" "the lock named"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+cmp -s "$WORK/other.db" "$WORK/other.kept" || fail "a locked foreign file was written to"
 check_exit 0 "a night makes a database of a file of no bytes" -- "$ARBITER" run --as-of 2026-03-10 \
     --in "$night" --db "$WORK/empty.db" --reports "$WORK/empty-reports" --quiet
 check_exit 0 "which then checks out" -- "$ARBITER" verify --db "$WORK/empty.db"
