@@ -18,6 +18,7 @@ struct reader {
     char **fields;
     size_t n_fields, cap_offsets, cap_lengths, cap_fields;
     bool too_long, bad_encoding, overlong, oom;
+    bool malformed; /* a quote out of place: the row is passed on with no fields */
     long row_no;
     csv_row_fn on_row;
     void *ctx;
@@ -83,7 +84,7 @@ static void reset_row(struct reader *rd)
     rd->raw.len = 0;
     if (rd->raw.data)
         rd->raw.data[0] = '\0';
-    rd->too_long = rd->bad_encoding = rd->overlong = false;
+    rd->too_long = rd->bad_encoding = rd->overlong = rd->malformed = false;
 }
 
 static void on_row_end(int terminator, void *rd_)
@@ -100,7 +101,7 @@ static void on_row_end(int terminator, void *rd_)
         return;
     }
     rd->fields = fields;
-    if (rd->overlong)
+    if (rd->overlong || rd->malformed)
         rd->n_fields = 0;
     for (size_t i = 0; i < rd->n_fields; i++)
         fields[i] = rd->text.data + rd->offsets[i];
@@ -126,37 +127,73 @@ static void *capped_realloc(void *p, size_t size)
     return size > CSVFILE_ROW_MAX + 4096 ? NULL : realloc(p, size);
 }
 
+/* Strict: a quote inside an unquoted field, or anything but a comma or
+ * the line's end after a closing quote, is a parse error (RFC 4180). In
+ * libcsv's lenient mode such a quote opened a field that ran on over the
+ * next lines to the next quote, and the rows in it were neither read nor
+ * rejected. */
 static int start_parser(struct csv_parser *parser)
 {
-    if (csv_init(parser, 0) != 0)
+    if (csv_init(parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return -1;
     csv_set_space_func(parser, is_trim_space);
     csv_set_realloc_func(parser, capped_realloc);
     return 0;
 }
 
+/* Appends text to the raw row, bounded as the row is. */
+static void keep_raw(struct reader *rd, const void *text, size_t len)
+{
+    if (rd->raw.len + len > CSVFILE_ROW_MAX)
+        len = rd->raw.len < CSVFILE_ROW_MAX ? CSVFILE_ROW_MAX - rd->raw.len : 0;
+    if (len && buffer_append(&rd->raw, text, len))
+        rd->oom = true;
+}
+
+/* After a parse error: the row is malformed, and its raw text is the
+ * fields read so far, then the field libcsv was reading as it stood (its
+ * opening quote put back), then the rest of the line as it is (read by
+ * feed's skip). */
+static void begin_malformed(struct csv_parser *parser, struct reader *rd)
+{
+    rd->malformed = true;
+    if (rd->n_fields > 0)
+        keep_raw(rd, ",", 1);
+    if (parser->quoted)
+        keep_raw(rd, "\"", 1);
+    keep_raw(rd, parser->entry_buf, parser->entry_pos);
+}
+
 /* Feeds len bytes to the parser. A row that outgrows the limit inside
- * libcsv is passed on as overlong, and the bytes up to the next line feed
- * are skipped with a fresh parser (*skipping carries across chunks). */
+ * libcsv (overlong), or that breaks RFC 4180 (malformed), is passed on
+ * when its line ends: the bytes up to the next line feed are skipped,
+ * then read with a fresh parser (*skipping carries across chunks). */
 static int feed(struct csv_parser *parser, struct reader *rd, const unsigned char *p, size_t len,
                 bool *skipping)
 {
     while (len > 0 && !rd->stop && !rd->oom) {
         if (*skipping) {
             const unsigned char *nl = memchr(p, '\n', len);
+            size_t line = nl ? (size_t)(nl - p) : len;
+            if (rd->malformed)
+                keep_raw(rd, p, nl && line > 0 && p[line - 1] == '\r' ? line - 1 : line);
             if (!nl)
                 return 0;
-            len -= (size_t)(nl + 1 - p);
+            len -= line + 1;
             p = nl + 1;
             *skipping = false;
+            on_row_end(0, rd);
+            continue;
         }
         size_t done = csv_parse(parser, p, len, on_field, on_row_end, rd);
         if (done == len)
             return 0;
-        if (csv_error(parser) != CSV_ENOMEM)
+        if (csv_error(parser) == CSV_EPARSE)
+            begin_malformed(parser, rd);
+        else if (csv_error(parser) == CSV_ENOMEM)
+            rd->overlong = true;
+        else
             return -1;
-        rd->overlong = true;
-        on_row_end(0, rd);
         csv_free(parser);
         if (start_parser(parser))
             return -1;
@@ -165,6 +202,17 @@ static int feed(struct csv_parser *parser, struct reader *rd, const unsigned cha
         p += done;
     }
     return 0;
+}
+
+/* The end of the file: the last row, also one being skipped or one whose
+ * quoted field is never closed (malformed). */
+static void finish(struct csv_parser *parser, struct reader *rd, bool skipping)
+{
+    if (!skipping && csv_fini(parser, on_field, on_row_end, rd) == 0)
+        return;
+    if (!skipping)
+        begin_malformed(parser, rd);
+    on_row_end(0, rd);
 }
 
 int csvfile_read(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *ctx)
@@ -199,8 +247,8 @@ int csvfile_read_here(FILE *in, csv_row_fn on_row, csv_bytes_fn on_bytes, void *
     }
     if (rc == 0 && !rd.stop && !rd.oom && ferror(in))
         rc = -1;
-    if (rc == 0 && !rd.stop && !rd.oom && !skipping)
-        csv_fini(&parser, on_field, on_row_end, &rd);
+    if (rc == 0 && !rd.stop && !rd.oom)
+        finish(&parser, &rd, skipping);
     if (rc == 0 && rd.stop)
         rc = rd.stop;
     if (rc == 0 && rd.oom) {

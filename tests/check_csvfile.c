@@ -308,6 +308,75 @@ START_TEST(test_raw)
 }
 END_TEST
 
+/* ---- malformed rows (RFC 4180) ---------------------------------------- */
+
+/* A quote out of place makes its row malformed: passed on with no fields
+ * (ingestion rejects it, bad_row), its raw text as it was in the file, and
+ * the next line read as the next row. Before, libcsv's lenient mode took
+ * such a quote for the start of a quoted field running on to the next
+ * quote, and the rows in between were never seen. */
+static const struct {
+    const char *name;
+    const char *in;  /* after the header "a,b" */
+    const char *raw; /* of row 2, malformed */
+    bool row3;       /* a good row 3 "3,4" follows */
+} malformed[] = {
+    {"text after a closing quote", "\"x\" y,2\n3,4\n", "\"x\" y,2", true},
+    {"a quote inside an unquoted field", "1,ab\"cd\n3,4\n", "1,ab\"cd", true},
+    {"CRLF: the CR is not raw text", "1,\"x\"y\r\n3,4\r\n", "1,\"x\"y", true},
+    {"a second quoted part", "\"x\" \"y\",2\n3,4\n", "\"x\" \"y\",2", true},
+    {"a quoted field over lines, then text", "1,\"l1\nl2\"x\n3,4\n", "1,\"l1\nl2\"x", true},
+    {"the last line, no line end", "1,\"x\"y", "1,\"x\"y", false},
+    {"a quote never closed takes the rest", "1,\"open\n3,4\n", "1,\"open\n3,4\n", false},
+};
+
+START_TEST(test_malformed)
+{
+    char in[128];
+    snprintf(in, sizeof in, "a,b\n%s", malformed[_i].in);
+    struct collector c = {0};
+    ck_assert_int_eq(read_text(&c, in, strlen(in)), 0);
+    ck_assert_msg(c.n_rows == (malformed[_i].row3 ? 3u : 2u), "%s: %zu rows", malformed[_i].name,
+                  c.n_rows);
+    ck_assert_int_eq(c.rows[1].row_no, 2);
+    ck_assert_msg(c.rows[1].n_fields == 0, "%s: %zu fields", malformed[_i].name,
+                  c.rows[1].n_fields);
+    ck_assert_msg(strcmp(c.rows[1].raw, malformed[_i].raw) == 0, "%s: raw \"%s\"",
+                  malformed[_i].name, c.rows[1].raw);
+    if (malformed[_i].row3) {
+        ck_assert_int_eq(c.rows[2].row_no, 3);
+        ck_assert_uint_eq(c.rows[2].n_fields, 2);
+        ck_assert_str_eq(c.rows[2].fields[0], "3");
+        ck_assert_str_eq(c.rows[2].fields[1], "4");
+        ck_assert_str_eq(c.rows[2].raw, "3,4");
+    }
+    collector_free(&c);
+}
+END_TEST
+
+/* The rest of a malformed line is kept across the reader's 64 KiB
+ * chunks, and the row after it is read whole. */
+START_TEST(test_malformed_long_line)
+{
+    enum { TAIL = 200000 };
+    char *in = malloc(TAIL + 64), *p = in;
+    p += sprintf(p, "a,b\n1,\"x\"y");
+    memset(p, 'z', TAIL);
+    p += TAIL;
+    p += sprintf(p, "\n3,4\n");
+    struct collector c = {0};
+    ck_assert_int_eq(read_text(&c, in, (size_t)(p - in)), 0);
+    ck_assert_uint_eq(c.n_rows, 3);
+    ck_assert_uint_eq(c.rows[1].n_fields, 0);
+    ck_assert_uint_eq(strlen(c.rows[1].raw), strlen("1,\"x\"y") + TAIL);
+    ck_assert(strncmp(c.rows[1].raw, "1,\"x\"yzzz", 9) == 0);
+    ck_assert_int_eq(c.rows[2].row_no, 3);
+    ck_assert_str_eq(c.rows[2].raw, "3,4");
+    collector_free(&c);
+    free(in);
+}
+END_TEST
+
 /* A row far wider than the header: every field is there, in order. */
 START_TEST(test_many_fields)
 {
@@ -478,6 +547,8 @@ static TCase *reading_case(const char *name, void (*fixture)(void))
     tcase_add_loop_test(tc, test_field_length, 0, N(lengths));
     tcase_add_loop_test(tc, test_encoding, 0, N(encodings));
     tcase_add_loop_test(tc, test_raw, 0, N(raws));
+    tcase_add_loop_test(tc, test_malformed, 0, N(malformed));
+    tcase_add_test(tc, test_malformed_long_line);
     tcase_add_test(tc, test_many_fields);
     tcase_add_test(tc, test_row_callback_stops);
     tcase_add_test(tc, test_bytes_callback_stops);

@@ -39,7 +39,7 @@ check_grep '^orders.csv,2,' "$WORK/reports/$d/r1/rejects.csv" "garbage row rejec
     printf 'O-4,B4,S4,9999-12-31,1.00,USD,paypal,5,\n'                         # 5 future_date
     printf 'O-5,B5,S5,0000-01-01,1.00,USD,paypal,5,\n'                         # 6 bad_date
     printf "O-6';DROP TABLE orders;--,B6,S6,2026-03-01,1.00,USD,paypal,5,\n"   # 7 bad_id
-    printf '=HYPERLINK("http://x"),B7,S7,2026-03-01,1.00,USD,paypal,5,\n'      # 8 bad_id
+    printf '=HYPERLINK("http://x"),B7,S7,2026-03-01,1.00,USD,paypal,5,\n'      # 8 bad_row (quotes unquoted)
     printf 'O-8,B8,S8,2026-03-01,1.00,USD,paypal,5,"one\r\ntwo"\n'             # 9 accepted
     printf 'O-9,B9,S9,2026-03-01,1.00,USD,paypal,5,%s\n' "$(head -c 1048576 /dev/zero | tr '\0' 'z')" # 10 field_too_long
     printf 'O-10,B10,S10,2026-03-01,1.00,USD,paypal,5,+1-2\n'                  # 11 accepted
@@ -54,11 +54,29 @@ orders.csv,4,bad_amount
 orders.csv,5,future_date
 orders.csv,6,bad_date
 orders.csv,7,bad_id
-orders.csv,8,bad_id
+orders.csv,8,bad_row
 orders.csv,10,field_too_long
 CSV
 check_exit 0 "orders table intact after the injection attempt" -- arb status
 check_grep '^escrow currency=USD open_orders=2 amount=2.00$' "$WORK/out" "two good orders held"
+
+# A quote out of place (text after a closing quote) rejects its own row
+# and no other: each following line is a row of its own. (libcsv's lenient
+# mode read the lines up to the next quote as one field: O-41 and O-42
+# were neither stored nor rejected, their payments never held.)
+{
+    printf '%s,note\n' "$OH"
+    printf 'O-40,B40,S40,2026-03-01,1.00,USD,paypal,5,"Correios" BR\n'
+    printf 'O-41,B41,S41,2026-03-01,1.00,USD,paypal,5,\n'
+    printf 'O-42,B42,S42,2026-03-01,1.00,USD,paypal,5,"x"\n'
+} >"$dir/orders.csv"
+try "a quote out of place" 0
+check_file "$WORK/reports/$d/r1/rejects.csv" "the malformed row rejected, as it was" <<'CSV'
+file,row,reason,raw
+orders.csv,2,bad_row,"O-40,B40,S40,2026-03-01,1.00,USD,paypal,5,""Correios"" BR"
+CSV
+check_exit 0 "the rows after it held" -- arb status
+check_grep '^escrow currency=USD open_orders=2 amount=2.00$' "$WORK/out" "O-41 and O-42 held"
 
 # 10,000 columns in a row, and a 100 MB single line: rejects, bounded memory.
 {
