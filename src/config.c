@@ -6,11 +6,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include "buffer.h"
 #include "files.h"
 #include "ids.h"
 
@@ -37,6 +39,56 @@ const struct refund_timeline *config_find_method(const struct config *cfg, const
         if (strcmp(cfg->methods[i].method, method) == 0)
             return &cfg->methods[i];
     return NULL;
+}
+
+static int by_method(const void *a, const void *b)
+{
+    return strcmp(((const struct refund_timeline *)a)->method,
+                  ((const struct refund_timeline *)b)->method);
+}
+
+/* The fewest digits that read back as the same double (0.05, not
+ * 0.050000000000000003), into out (32 bytes). */
+static void shortest_double(double v, char out[32])
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(out, 32, "%.*g", digits, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
+}
+
+char *config_text(const struct config *cfg, const day_t *holidays, size_t n_holidays)
+{
+    struct refund_timeline methods[CONFIG_MAX_METHODS];
+    memcpy(methods, cfg->methods, cfg->n_methods * sizeof *methods);
+    qsort(methods, cfg->n_methods, sizeof *methods, by_method);
+    struct buffer text = {0};
+    char line[160], rate[32];
+    shortest_double(cfg->max_reject_rate, rate);
+    int n = snprintf(line, sizeof line,
+                     "protection_days = %d\nseller_response_days = %d\nauto_refund_days = %d\n"
+                     "fee_bps = %d\nmax_reject_rate = %s\n",
+                     cfg->protection_days, cfg->seller_response_days, cfg->auto_refund_days,
+                     cfg->fee_bps, rate);
+    bool failed = buffer_append(&text, line, (size_t)n) != 0;
+    for (size_t i = 0; i < cfg->n_methods; i++) {
+        n = snprintf(line, sizeof line, "refund_timeline %s = %d,%d\n", methods[i].method,
+                     methods[i].min_days, methods[i].max_days);
+        failed |= buffer_append(&text, line, (size_t)n) != 0;
+    }
+    failed |= buffer_append(&text, "holidays =", 10) != 0;
+    for (size_t i = 0; i < n_holidays; i++) {
+        char date[DATE_TEXT_SIZE];
+        date_format(holidays[i], date);
+        failed |= buffer_append(&text, " ", 1) != 0 || buffer_append(&text, date, strlen(date)) != 0;
+    }
+    failed |= buffer_append(&text, "\n", 1) != 0;
+    if (failed) {
+        free(text.data);
+        return NULL;
+    }
+    return text.data;
 }
 
 static char *trim(char *s)

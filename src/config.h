@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "date.h"
+
 #define CONFIG_MAX_METHODS 32
 #define CONFIG_METHOD_SIZE 65
 
@@ -33,6 +35,13 @@ void config_defaults(struct config *cfg);
  * or a sysexits code (64 bad key or value, 66 unreadable file) with a
  * one-line message naming the file and line in err. */
 int config_load(struct config *cfg, const char *path, char *err, size_t err_size);
+
+/* The configuration in effect as text, one `key = value` line each, the
+ * payment methods in name order and the holidays (sorted) on one line:
+ * equal texts decide every row alike. A batch keeps it (pipeline.c), and
+ * a rerun compares it with its own (rerun.c). Returns a string the caller
+ * frees, or NULL when out of memory. */
+char *config_text(const struct config *cfg, const day_t *holidays, size_t n_holidays);
 
 /* The timeline of a payment method, or NULL when it is not configured. */
 const struct refund_timeline *config_find_method(const struct config *cfg, const char *method);

@@ -303,9 +303,16 @@ static const char migrate_v4_to_v5[] =
     " last_txn = coalesce((SELECT max(id) FROM ledger_txn WHERE batch_id = batch.id), 0);"
     "DROP INDEX IF EXISTS ledger_txn_batch;";
 
+/* Schema version 6 keeps with each batch the configuration it was built
+ * with (config.h, config_text): a rerun built under another one would
+ * pay other fees and due dates without a word in adjustments.csv, so
+ * rerun.c refuses it. A batch of an older version has none (NULL). */
+static const char migrate_v5_to_v6[] = "ALTER TABLE batch ADD COLUMN config TEXT;";
+
 /* The steps from version i to i + 1, i = 0 .. DB_SCHEMA_VERSION - 1. */
 static const char *const migrations[DB_SCHEMA_VERSION] = {
-    schema_v1, migrate_v1_to_v2, migrate_v2_to_v3, migrate_v3_to_v4, migrate_v4_to_v5};
+    schema_v1,        migrate_v1_to_v2, migrate_v2_to_v3,
+    migrate_v3_to_v4, migrate_v4_to_v5, migrate_v5_to_v6};
 
 /* Brings the schema to DB_SCHEMA_VERSION in one transaction (a newer one
  * is refused before, by refuse_foreign; this is its guard). */

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 struct db;
 

@@ -92,16 +92,21 @@ static int insert_batch(struct batch *b)
     /* the batch's postings get ids from first_txn on (db.c, version 5) */
     sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch(as_of, revision, started_at,"
                                      " seller_response_days, protection_days, auto_refund_days,"
-                                     " first_txn)"
+                                     " first_txn, config)"
                                      " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-                                     " ?, ?, ?, coalesce((SELECT max(id) FROM ledger_txn), 0) + 1)");
-    if (!s)
+                                     " ?, ?, ?, coalesce((SELECT max(id) FROM ledger_txn), 0) + 1,"
+                                     " ?)");
+    char *config = config_text(b->cfg, b->cal->holidays, b->cal->n_holidays);
+    if (!s || !config) {
+        free(config);
         return -1;
+    }
     db_bind_int(s, 1, b->as_of);
     db_bind_int(s, 2, b->revision);
     db_bind_int(s, 3, b->cfg->seller_response_days);
     db_bind_int(s, 4, b->cfg->protection_days);
     db_bind_int(s, 5, b->cfg->auto_refund_days);
+    sqlite3_bind_text(s, 6, config, -1, free);
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
     b->id = sqlite3_last_insert_rowid(db_handle(b->db));

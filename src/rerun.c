@@ -177,6 +177,68 @@ static int load_chain(struct db *db, day_t from, struct chain_link **links, long
     return 0;
 }
 
+/* The first line where two configuration texts differ, into out. */
+static void first_difference(const char *was, const char *now, char *out, size_t size)
+{
+    while (*was && *now) {
+        size_t a = strcspn(was, "\n"), b = strcspn(now, "\n");
+        if (a != b || memcmp(was, now, a) != 0) {
+            snprintf(out, size, "'%.*s', now '%.*s'", (int)(a < 200 ? a : 200), was,
+                     (int)(b < 200 ? b : 200), now);
+            return;
+        }
+        was += a + (was[a] == '\n');
+        now += b + (now[b] == '\n');
+    }
+    snprintf(out, size, "a line %s", *was ? "more than now" : "less than now");
+}
+
+/* Whether every batch of the chain was built with the configuration of
+ * this rerun (config_text): a rerun under another one would release with
+ * other fees and queue refunds for other dates, and adjustments.csv
+ * would not say why. Returns 0, or 65 with the first difference in err.
+ * A batch kept before schema version 6 has no configuration to compare:
+ * a warning says so. */
+static int same_configuration(struct session *s, const struct chain_link *links, long n,
+                              char *err, size_t err_size)
+{
+    char *now = config_text(&s->cfg, s->cal.holidays, s->cal.n_holidays);
+    if (!now) {
+        snprintf(err, err_size, "out of memory");
+        return EX_SOFTWARE;
+    }
+    sqlite3_stmt *q = db_stmt(s->db, "SELECT config FROM batch WHERE id = ?");
+    int rc = q ? 0 : -1;
+    bool unknown = false;
+    for (long i = 0; i < n && rc == 0; i++) {
+        db_bind_int(q, 1, links[i].old_id);
+        int step = db_step(q);
+        const char *was = step == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+        if (step != SQLITE_ROW) {
+            rc = -1;
+        } else if (!was) {
+            unknown = true;
+        } else if (strcmp(was, now) != 0) {
+            char date[DATE_TEXT_SIZE], diff[512];
+            date_format(links[i].as_of, date);
+            first_difference(was, now, diff, sizeof diff);
+            snprintf(err, err_size, "batch %s was built with another configuration: %s (rerun"
+                     " with the --config it was built with)", date, diff);
+            rc = EX_DATAERR;
+        }
+        sqlite3_reset(q);
+    }
+    free(now);
+    if (rc < 0) {
+        snprintf(err, err_size, "cannot read the batches' configuration: %s", db_errmsg(s->db));
+        return db_failure_exit(s->db);
+    }
+    if (rc == 0 && unknown)
+        log_warn("rerun: batches of an earlier arbiter kept no configuration: they are rebuilt"
+                 " with this one");
+    return rc;
+}
+
 /* The inputs of one replayed batch: its stored files, with the
  * replacements for D put in their place and D's added overrides after the
  * stored ones. Returns 0 or a sysexits code with a message in err. */
@@ -285,6 +347,8 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         snprintf(err, sizeof err, "no committed batch %s to rerun", date);
         rc = EX_DATAERR;
     }
+    if (rc == 0)
+        rc = same_configuration(s, links, n, err, sizeof err);
     if (rc == 0)
         rc = replay(s, o, replace, links, n, &whole, err, sizeof err);
     if (rc == 0) {

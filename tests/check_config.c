@@ -185,6 +185,43 @@ START_TEST(test_timelines)
 }
 END_TEST
 
+/* The text a batch keeps: every setting that decides a row, the methods
+ * in name order whatever their order in the file, the holidays. */
+START_TEST(test_text)
+{
+    char *defaults = config_text(&cfg, NULL, 0);
+    ck_assert_str_eq(defaults, "protection_days = 15\nseller_response_days = 5\n"
+                               "auto_refund_days = 30\nfee_bps = 500\nmax_reject_rate = 0.05\n"
+                               "refund_timeline alipay = 3,5\n"
+                               "refund_timeline bank_transfer = 10,20\n"
+                               "refund_timeline card_credit = 3,10\n"
+                               "refund_timeline card_debit = 5,15\n"
+                               "refund_timeline paypal = 3,7\nholidays =\n");
+    int rc = load("[refund_timeline]\nklarna = 4,8\nbetter_pay = 1,2\n");
+    ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
+    const day_t holidays[] = {20403, 20768}; /* 2025-11-11, 2026-11-11 */
+    char *more = config_text(&cfg, holidays, 2);
+    ck_assert_ptr_nonnull(strstr(more, "\nrefund_timeline alipay = 3,5\n"
+                                       "refund_timeline bank_transfer = 10,20\n"
+                                       "refund_timeline better_pay = 1,2\n"));
+    ck_assert_ptr_nonnull(strstr(more, "\nrefund_timeline klarna = 4,8\n"
+                                       "refund_timeline paypal = 3,7\n"
+                                       "holidays = 2025-11-11 2026-11-11\n"));
+    config_defaults(&cfg);
+    rc = load("[refund_timeline]\nbetter_pay = 1,2\nklarna = 4,8\n");
+    ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
+    char *reordered = config_text(&cfg, holidays, 2);
+    ck_assert_str_eq(reordered, more);
+    cfg.fee_bps = 499;
+    char *fee = config_text(&cfg, holidays, 2);
+    ck_assert_ptr_nonnull(strstr(fee, "\nfee_bps = 499\n"));
+    free(defaults);
+    free(more);
+    free(reordered);
+    free(fee);
+}
+END_TEST
+
 /* Comments and blank lines anywhere; CRLF line ends. */
 START_TEST(test_comments_and_blank_lines)
 {
@@ -337,6 +374,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_shipped_file);
     tcase_add_loop_test(tc, test_each_key, 0, N(keys));
     tcase_add_test(tc, test_timelines);
+    tcase_add_test(tc, test_text);
     tcase_add_test(tc, test_comments_and_blank_lines);
     tcase_add_test(tc, test_empty_file);
     tcase_add_loop_test(tc, test_holidays_path, 0, N(paths));

@@ -2,7 +2,7 @@
 # e2e-migrate.sh: a schema version 1 database (tests/data/schema-v1.sql,
 # made by the arbiter of that version: four nights and a carrier-correction
 # rerun, so it holds captures, a release, a refund and its reversal) is
-# upgraded on first open (to version 5 through 2, 3 and 4). Every leg survives the
+# upgraded on first open (to version 6 through 2, 3, 4 and 5). Every leg survives the
 # move into ledger_txn's columns, every carrier event the packing into
 # orders.events, verify passes, and the upgraded database takes a rerun that
 # reverses postings written before the upgrade, then a new night.
@@ -19,7 +19,9 @@ sqlite3 "$db" "$releases" >"$WORK/releases-v1"
 
 check_exit 0 "verify upgrades the database" -- arb verify
 check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
-[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 5 ] || fail "schema version not 5"
+[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 6 ] || fail "schema version not 6"
+[ "$(sqlite3 "$db" 'SELECT count(*) FROM batch WHERE config IS NULL')" -gt 0 ] ||
+    fail "the upgraded batches claim a configuration"
 [ -n "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'adjustment_batch'")" ] ||
     fail "the adjustments' index by batch is missing"
 [ -z "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'event'")" ] ||
@@ -60,6 +62,8 @@ check_grep '^escrow currency=USD open_orders=2 amount=150.00$' "$WORK/out" "escr
 mkdir -p "$WORK/lost"
 printf 'order_id,event_at,status\nP1,2026-05-05,delivered\nP2,2026-05-05,lost\n' >"$WORK/lost/tracking.csv"
 check_exit 0 "rerun on the upgraded database" -- arb rerun --as-of 2026-05-05 --in "$WORK/lost"
+check_grep 'warning: rerun: batches of an earlier arbiter kept no configuration' "$WORK/err" \
+    "the batches without a configuration named"
 check_file "$WORK/reports/2026-05-05/r3/adjustments.csv" "adjustments across the upgrade" <<CSV
 action,kind,id,order_id,amount,currency,batch
 add,refund,RF-P2,P2,200.00,EUR,2026-05-05
@@ -82,7 +86,7 @@ check_exit 0 "a new night on the upgraded database" -- arb run --as-of 2026-05-2
     fail "an event packed by the upgrade is not a duplicate"
 check_exit 0 "verify after the new night" -- arb verify
 
-sqlite3 "$db" 'PRAGMA user_version = 6'
+sqlite3 "$db" 'PRAGMA user_version = 7'
 check_exit 65 "a newer schema is refused" -- arb verify
-check_grep 'schema version 6 is newer' "$WORK/err" "the newer schema is named"
+check_grep 'schema version 7 is newer' "$WORK/err" "the newer schema is named"
 finish

@@ -49,6 +49,21 @@ nights 2026-05-04 2026-05-05 2026-05-06 2026-05-21
 check_grep '^RF-P2,P2,,B2,card_credit,200.00,EUR,2026-05-05,' "$WORK/reports/2026-05-05/r1/refunds.csv" "lost order refunded"
 check_grep '^Q1,P1,not_as_described,MANUAL_REVIEW,SNAD_SELLER_REJECTED,,USD,$' "$WORK/reports/2026-05-21/r1/decisions.csv" "claim waits for the disputes team"
 
+# A rerun under another configuration than the nights were built with (a
+# disputes agent who left out the nightly job's --config) is refused: it
+# would release with another fee, or queue refunds for other dates, and
+# adjustments.csv would not say why. The database is left as it was.
+before=$(db_digest)
+printf '[fees]\nfee_bps = 300\n' >"$WORK/fee.conf"
+check_exit 65 "rerun under another fee" -- arb rerun --as-of 2026-05-05 --config "$WORK/fee.conf"
+check_grep "batch 2026-05-05 was built with another configuration: 'fee_bps = 500', now 'fee_bps = 300' (rerun with the --config it was built with)" \
+    "$WORK/err" "the fee that differs named"
+printf 'date,name\n2026-05-06,a holiday\n' >"$WORK/holidays.csv"
+printf '[calendar]\nholidays = holidays.csv\n' >"$WORK/holidays.conf"
+check_exit 65 "rerun under another calendar" -- arb rerun --as-of 2026-05-05 --config "$WORK/holidays.conf"
+check_grep "configuration: 'holidays =', now 'holidays = 2026-05-06'" "$WORK/err" "the holidays named"
+[ "$(db_digest)" = "$before" ] || fail "a refused rerun changed the database"
+
 # The carrier corrects 05-05: P2 was delivered, not lost. Its refund is
 # cancelled; on 05-21 (delivered 05-05 + 15 days is over) it is released.
 mkdir -p "$WORK/fix"
