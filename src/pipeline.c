@@ -31,6 +31,13 @@ int inputs_open_file(const char *path, enum input_file which, struct batch_input
 int inputs_open_dir(const char *dir, const char *overrides_path, bool required,
                     bool allow_missing, struct batch_inputs *in)
 {
+    /* a folder not there at all is a mistyped --in or a feed that never
+     * came, not a night of empty files, even with --allow-missing */
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        log_error("%s: no such input folder", dir);
+        return EX_NOINPUT;
+    }
     char path[4200];
     for (int i = FILE_ORDERS; i <= FILE_OVERRIDES; i++) {
         if (i == FILE_OVERRIDES && overrides_path) {

@@ -185,6 +185,11 @@ printf 'claim_id,order_id,opened_at,reason,amount,seller_response\n' >"$empty/cl
 printf 'order_id,event_at,status\n' >"$empty/tracking.csv"
 check_exit 65 "missing column" -- arb run --as-of 2026-03-13 --in "$empty"
 check_grep "claims.csv: row 1: missing column 'responded_at'" "$WORK/err" "missing column named"
+# A folder that is not there (a mistyped --in, a feed that never came) is
+# not a night of empty files, even with --allow-missing.
+check_exit 66 "a missing folder with --allow-missing" -- arb run --as-of 2026-03-13 \
+    --in "$WORK/in/2026-03-31" --allow-missing
+check_grep "2026-03-31: no such input folder" "$WORK/err" "the missing folder named"
 [ "$(db_digest)" = "$before" ] || fail "missing input: database changed"
 rm "$empty/claims.csv" "$empty/tracking.csv"
 check_exit 0 "--allow-missing counts missing files as empty" -- arb run --as-of 2026-03-13 --in "$empty" --allow-missing
