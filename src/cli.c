@@ -75,11 +75,21 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct options *
     memset(opts, 0, sizeof *opts);
     opts->db_path = "arbiter.db";
     opts->reports_dir = "reports";
-    unsigned seen = 0;
+    unsigned seen = 0, given = 0;
     opterr = 0;
     optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    int c, at;
+    while ((c = getopt_long(argc, argv, ":", longopts, &at)) != -1) {
+        /* a value is never empty, nor the next option (an unset variable
+         * in a crontab), and given once: a second would win unseen */
+        if (c >= LONG_DB && c <= LONG_REVISION && longopts[at].has_arg) {
+            if (given & (1u << (c - LONG_DB)))
+                return usage_error(cmd, "option --%s given twice", longopts[at].name);
+            given |= 1u << (c - LONG_DB);
+            if (*optarg == '\0' || strncmp(optarg, "--", 2) == 0)
+                return usage_error(cmd, "option --%s needs a value%s%s%s", longopts[at].name,
+                                   *optarg ? ", not '" : "", optarg, *optarg ? "'" : "");
+        }
         for (size_t i = 0; i < sizeof option_flags / sizeof option_flags[0]; i++)
             if (option_flags[i].id == c) {
                 if (!(cmd->options & option_flags[i].flag))

@@ -76,6 +76,17 @@ static int exec_run(const struct options *o)
     day_t as_of = o->has_as_of ? o->as_of : yesterday_utc();
     char date[DATE_TEXT_SIZE], dir[4096];
     date_format(as_of, date);
+    /* a night is settled once it is over: a date ahead (a typo, 2062 for
+     * 2026) would release and refund by its windows, and every real night
+     * after would be refused as not after it. Today, UTC, and the day
+     * after (a marketplace east of UTC) are let through. */
+    if (as_of > yesterday_utc() + 2) {
+        char today[DATE_TEXT_SIZE];
+        date_format(yesterday_utc() + 1, today);
+        log_error("--as-of %s is in the future (today is %s, UTC): a night is settled once it"
+                  " is over", date, today);
+        return EX_USAGE;
+    }
     if (o->in_dir)
         snprintf(dir, sizeof dir, "%s", o->in_dir);
     else

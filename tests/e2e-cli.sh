@@ -32,6 +32,21 @@ check_exit 64 "option of another command" -- arb status --as-of 2026-03-10
 check_exit 64 "report needs --as-of" -- arb report
 check_exit 64 "bad --revision" -- arb report --as-of 2026-03-10 --revision x
 check_exit 64 "option without value" -- "$ARBITER" run --db
+# What an unset variable in a crontab gives: an empty value, or the next
+# option taken for the value; and an option given twice, whose second
+# value would win unseen. Each is refused, naming the option.
+check_exit 64 "an empty --reports" -- arb run --as-of 2026-03-10 --in "$night" --reports ''
+check_grep "option --reports needs a value (see" "$WORK/err" "the empty value named"
+check_exit 64 "an option taken for --db's value" -- "$ARBITER" run --db --quiet
+check_grep "option --db needs a value, not '--quiet'" "$WORK/err" "the option taken for a value named"
+check_exit 64 "--as-of twice" -- arb run --as-of 2026-03-10 --as-of 2026-03-11 --in "$night"
+check_grep "option --as-of given twice" "$WORK/err" "the repeated option named"
+[ ! -e ./--quiet ] || fail "a database named --quiet was made"
+# A night ahead of today would release and refund by its windows, and
+# every real night after it would be refused.
+check_exit 64 "a night in the future" -- arb run --as-of 2062-11-04 --in "$night"
+check_grep "error: --as-of 2062-11-04 is in the future (today is $(date -u +%Y-%m-%d), UTC)" \
+    "$WORK/err" "the future date named"
 [ ! -f "$WORK/arbiter.db" ] || fail "usage errors created a database"
 
 printf '[protection]\nprotection_days = 15\nbogus_key = 3\n' >"$WORK/bad.conf"
