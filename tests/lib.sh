@@ -10,9 +10,13 @@ trap 'rm -rf "$WORK"' EXIT
 FAILURES=0
 CHECKS=0
 
+# Each failure is also a line in $WORK/failures: a check run on the right
+# of a pipe (`... | check_file`) runs in a subshell, whose FAILURES the
+# script never sees, and finish counts the file.
 fail() {
     echo "FAIL: $*" >&2
     FAILURES=$((FAILURES + 1))
+    echo "$*" >>"$WORK/failures"
 }
 
 # check_exit WANT DESCRIPTION -- COMMAND...: runs COMMAND, compares its exit code.
@@ -65,6 +69,7 @@ db_digest() {
 
 # finish: prints the summary line and exits with the test's verdict.
 finish() {
+    FAILURES=$(cat "$WORK/failures" 2>/dev/null | wc -l)
     echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
     [ "$FAILURES" -eq 0 ]
     exit $?
