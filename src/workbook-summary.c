@@ -58,11 +58,17 @@ static const struct wb_table claim_counts = {
  * unchanged posting in the revision that first made it). Open orders are
  * counted apart, from the orders table, to check the ledger against.
  *
- * A revision replaced by a rerun is shown as it was written: its own
- * postings are its movements, those of earlier batches (smaller ids) its
- * opening. The orders table holds only the current state, so its open
- * orders cannot be rebuilt; that cell stays empty and the check covers
- * the arithmetic only. */
+ * A revision replaced by a rerun is shown as it was written: the same
+ * rule over the ledger as it stood when that revision's transaction
+ * committed, the postings up to its last id (for a revision a rerun wrote,
+ * the last id of that rerun, whose first batch's range holds every
+ * posting of it, reversals last). A rerun posts only what changed and
+ * keeps the rest in the revisions that first made it, so the revision's
+ * own postings alone are not its night's movements, and the postings of
+ * smaller ids include later nights' (both wrong before). The orders
+ * table holds only the current state, so its open orders cannot be
+ * rebuilt; that cell stays empty and the check covers the arithmetic
+ * only. */
 static const struct wb_column escrow_columns[] = {
     {"Currency", WB_TEXT, 0, NULL},
     {"Opening escrow", WB_MONEY, 1, NULL},
@@ -78,17 +84,22 @@ static const struct wb_column escrow_columns[] = {
 
 static const struct wb_table escrow = {
     SUMMARY,
-    "WITH me AS (SELECT in_effect FROM batch WHERE id = ?1),"
+    "WITH me AS (SELECT b.in_effect, CASE WHEN b.revision = 1 THEN b.last_txn ELSE"
+    "  coalesce((SELECT s.last_txn FROM batch s WHERE s.id <= b.id AND s.rerun_start = 1"
+    "   ORDER BY s.id DESC LIMIT 1), b.last_txn) END AS last_txn FROM batch b WHERE b.id = ?1),"
     /* in effect: the ledger_day summary (totals.c), dated as the postings;
-     * a replaced revision: its own postings against those before it. `me`
-     * is the outer loop so that, in effect, the ledger is never read (a
-     * condition on `me` alone inside the view was tested on every leg) */
+     * a replaced revision: the same dating over the postings up to its
+     * last id. `me` is the outer loop so that, in effect, the ledger is
+     * never read (a condition on `me` alone inside the view was tested on
+     * every leg) */
     "legs AS ("
     " SELECT currency, account, amount, kind, as_of - ?2 AS rel FROM ledger_day"
     "  WHERE (SELECT in_effect FROM me)"
     " UNION ALL SELECT l.currency, l.account, l.amount, coalesce(r.kind, t.kind),"
-    "  t.batch_id - ?1 FROM me CROSS JOIN ledger_leg l JOIN ledger_txn t ON t.id = l.txn_id"
-    "  LEFT JOIN ledger_txn r ON r.id = t.reverses WHERE NOT me.in_effect),"
+    "  d.as_of - ?2 FROM me CROSS JOIN ledger_leg l JOIN ledger_txn t ON t.id = l.txn_id"
+    "  LEFT JOIN ledger_txn r ON r.id = t.reverses"
+    "  JOIN batch d ON d.id = coalesce(r.batch_id, t.batch_id)"
+    "  WHERE NOT me.in_effect AND t.id <= me.last_txn),"
     "sums AS (SELECT currency,"
     " sum(CASE WHEN account = 'escrow' AND rel < 0 THEN amount ELSE 0 END) AS opening,"
     " sum(CASE WHEN account = 'escrow' AND rel = 0 AND kind = 'capture'"

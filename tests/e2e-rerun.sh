@@ -116,6 +116,26 @@ check_grep '^Q1,P1,not_as_described,REFUND,MANUAL_REFUND,30.00,USD,2026-05-06$' 
 [ -z "$(in_effect_twice)" ] || fail "in effect twice: $(in_effect_twice)"
 check_exit 0 "verify after the unchanged rerun" -- arb verify
 
+# The workbook of a replaced revision, written again by report, shows the
+# escrow as it was written: 05-06 r3 (the adjudication) is now replaced by
+# r4. Its Summary's escrow rows (currency to closing) must be the ones the
+# rerun wrote, not the rerun's own postings against every smaller id.
+escrow_rows() {
+    python3 -c '
+import re, sys, zipfile
+xml = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
+for row in re.findall(r"<row [^>]*>(.*?)</row>", xml):
+    cells = dict(re.findall(r"<c r=\"([A-G])\d+\"[^>]*>(?:<is><t>|<v>)([^<]*)", row))
+    if re.fullmatch("[A-Z]{3}", cells.get("A", "")) and "B" in cells:
+        print(",".join(cells.get(k, "") for k in "ABCDEFG"))' "$1"
+}
+escrow_rows "$WORK/reports/2026-05-06/r3/arbiter-2026-05-06-r3.xlsx" >"$WORK/escrow.written"
+[ -s "$WORK/escrow.written" ] || fail "no escrow rows read from the written workbook"
+check_exit 0 "report of a replaced revision" -- "$ARBITER" report --as-of 2026-05-06 --revision 3 \
+    --db "$WORK/arbiter.db" --reports "$WORK/again" --quiet
+escrow_rows "$WORK/again/2026-05-06/r3/arbiter-2026-05-06-r3.xlsx" >"$WORK/escrow.again"
+check_file "$WORK/escrow.written" "the replaced revision's escrow as it was written" <"$WORK/escrow.again"
+
 # The original night cannot be run again over the corrected one; the next
 # night goes on from the corrected state; reruns need a committed batch.
 check_exit 65 "original inputs of a rerun night" -- arb run --as-of 2026-05-05 --in "$WORK/in/2026-05-05"
