@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
@@ -12,8 +13,12 @@
 
 int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s.lock", db_path);
+    /* named after the file itself, not the path as typed: through a
+     * symbolic link (or another spelling of the folder) a second process
+     * must find the same lock */
+    char path[4200], *real = realpath(db_path, NULL);
+    snprintf(path, sizeof path, "%s.lock", real ? real : db_path);
+    free(real);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         snprintf(err, err_size, "%s: cannot create lock file: %s", path, strerror(errno));

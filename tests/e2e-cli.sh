@@ -246,10 +246,15 @@ import fcntl, sys, time
 f = open(sys.argv[1], "a+")
 fcntl.lockf(f, fcntl.LOCK_EX)
 f.truncate(0); f.write("arbiter pid 4242 started at 2026-03-11T03:00:00Z\n"); f.flush()' \
-    "$WORK/arbiter.db.lock" "$WORK/locked"
+    "$(realpath "$WORK/arbiter.db").lock" "$WORK/locked"
 before=$(db_digest)
 check_exit 75 "database busy" -- arb run --as-of 2026-03-11 --in "$WORK/in/2026-03-11"
 check_grep 'database busy: arbiter pid 4242 started at 2026-03-11T03:00:00Z' "$WORK/err" "busy names the running process"
+# The lock is the file's, not the path's: through a symbolic link too.
+ln -s "$WORK/arbiter.db" "$WORK/link.db"
+check_exit 75 "database busy through a link" -- "$ARBITER" report --as-of 2026-03-10 \
+    --db "$WORK/link.db" --reports "$WORK/link-reports" --quiet
+check_grep 'link.db: database busy: arbiter pid 4242' "$WORK/err" "the link finds the running process"
 [ "$(db_digest)" = "$before" ] || fail "busy run changed the database"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
