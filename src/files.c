@@ -2,19 +2,30 @@
 #include "files.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 FILE *files_open_regular(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* without blocking: a FIFO would wait for a writer forever (a night
+     * hung in cron); it is refused below like any file not regular */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         int err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        fclose(f);
+        close(fd);
         errno = err;
         return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        int err = errno;
+        close(fd);
+        errno = err;
     }
     return f;
 }

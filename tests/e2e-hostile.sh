@@ -242,4 +242,17 @@ refused_rerun "CREATE TRIGGER stray AFTER INSERT ON ledger_txn WHEN NEW.kind = '
 mkdir -p "$WORK/folder.db"
 check_exit 73 "database path is a folder" -- "$ARBITER" run --as-of $d --in "$dir" --db "$WORK/folder.db" --reports "$WORK/r2"
 
+# A FIFO given as the configuration or as an input waited for a writer
+# forever, a night hung in cron: it is refused at once, like any file that
+# is not a regular one (66). (timeout turns a hang into exit 124.)
+mkfifo "$WORK/fifo.conf"
+check_exit 66 "a FIFO as the configuration" -- timeout 20 "$ARBITER" run --as-of $d --in "$dir" \
+    --config "$WORK/fifo.conf" --db "$WORK/fifo.db" --reports "$WORK/r2"
+check_grep 'fifo.conf: cannot read configuration' "$WORK/err" "the FIFO named"
+mkdir -p "$WORK/fifo-in" && cp "$dir/orders.csv" "$dir/claims.csv" "$WORK/fifo-in/"
+mkfifo "$WORK/fifo-in/tracking.csv"
+check_exit 66 "a FIFO as an input" -- timeout 20 "$ARBITER" run --as-of $d --in "$WORK/fifo-in" \
+    --db "$WORK/fifo.db" --reports "$WORK/r2"
+check_grep 'tracking.csv: cannot read input' "$WORK/err" "the FIFO input named"
+
 finish
