@@ -174,7 +174,7 @@ static int apply(struct config *cfg, const char *path, const char *section, cons
         char *end;
         errno = 0;
         double r = strtod(value, &end);
-        if (errno || end == value || *end != '\0' || !(r >= 0.0 && r <= 1.0))
+        if (errno || end == value || *end != '\0' || strpbrk(value, "xX") || !(r >= 0.0 && r <= 1.0))
             return -1;
         cfg->max_reject_rate = r;
         return 0;
@@ -191,6 +191,29 @@ static int apply(struct config *cfg, const char *path, const char *section, cons
     return 1;
 }
 
+/* The keys a file has set, to refuse one set twice: the second would win
+ * unseen (a fee edited in one place and not another). */
+struct keys_seen {
+    char name[CONFIG_MAX_METHODS + 16][CONFIG_METHOD_SIZE + 72];
+    int line[CONFIG_MAX_METHODS + 16];
+    size_t n;
+};
+
+/* The line where section.key was set before, or 0 (and records it). */
+static int seen_before(struct keys_seen *seen, const char *section, const char *key, int lineno)
+{
+    char name[sizeof seen->name[0]];
+    snprintf(name, sizeof name, "%s.%s", section, key);
+    for (size_t i = 0; i < seen->n; i++)
+        if (strcmp(seen->name[i], name) == 0)
+            return seen->line[i];
+    if (seen->n < sizeof seen->line / sizeof seen->line[0]) {
+        memcpy(seen->name[seen->n], name, sizeof name);
+        seen->line[seen->n++] = lineno;
+    }
+    return 0;
+}
+
 int config_load(struct config *cfg, const char *path, char *err, size_t err_size)
 {
     FILE *f = files_open_regular(path);
@@ -200,8 +223,12 @@ int config_load(struct config *cfg, const char *path, char *err, size_t err_size
     }
     char line[4096], section[64] = "";
     int lineno = 0, rc = 0;
+    struct keys_seen seen = {.n = 0};
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
+        /* a byte-order mark, as some editors save it, is not the line's */
+        if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+            memmove(line, line + 3, strlen(line + 3) + 1);
         if (!strchr(line, '\n') && !feof(f)) {
             snprintf(err, err_size, "%s:%d: line too long", path, lineno);
             rc = EX_USAGE;
@@ -229,8 +256,12 @@ int config_load(struct config *cfg, const char *path, char *err, size_t err_size
         }
         *eq = '\0';
         char *key = trim(s), *value = trim(eq + 1);
-        int r = apply(cfg, path, section, key, value);
-        if (r == 1) {
+        int r = apply(cfg, path, section, key, value), before;
+        if (r == 0 && (before = seen_before(&seen, section, key, lineno)) != 0) {
+            snprintf(err, err_size, "%s:%d: '%s' in section [%s] is already set on line %d", path,
+                     lineno, key, section, before);
+            rc = EX_USAGE;
+        } else if (r == 1) {
             snprintf(err, err_size, "%s:%d: unknown key '%s' in section [%s]", path, lineno, key,
                      section);
             rc = EX_USAGE;

@@ -135,7 +135,6 @@ static const struct {
     {"[ingest]\nmax_reject_rate = 1\n", "max_reject_rate", 1},
     {"[protection]\nprotection_days=9\n", "protection_days", 9},          /* no spaces */
     {"[protection]\n  protection_days\t=\t9  \n", "protection_days", 9},  /* more spaces */
-    {"[protection]\nprotection_days = 9\nprotection_days = 10\n", "protection_days", 10},
 };
 
 static double field(const char *name)
@@ -332,6 +331,11 @@ static const struct {
     /* malformed lines */
     {"[protection\nprotection_days = 15\n", 1},
     {"[protection]\nprotection_days 15\n", 2},
+    {"[ingest]\nmax_reject_rate = 0x0.1\n", 2},  /* strtod's hexadecimal */
+    /* a key set twice: the second would win unseen */
+    {"[fees]\nfee_bps = 300\n\nfee_bps = 500\n", 4},
+    {"[fees]\nfee_bps = 300\n[protection]\nprotection_days = 9\n[fees]\nfee_bps = 5\n", 6},
+    {"[refund_timeline]\npaypal = 3,5\nalipay = 1,2\npaypal = 3,6\n", 4},
 };
 
 START_TEST(test_error)
@@ -343,6 +347,29 @@ START_TEST(test_error)
     ck_assert_msg(strstr(err, want) != NULL && !isdigit_after(err, want),
                   "case %d: message does not name %s: %s", _i, want, err);
     ck_assert_msg(strchr(err, '\n') == NULL, "message is not one line: %s", err);
+}
+END_TEST
+
+/* A key set in two sections of the same name is one key: the message
+ * names the line that set it first. A key of the same name in another
+ * section is another key. */
+START_TEST(test_set_twice)
+{
+    ck_assert_int_eq(load("[fees]\nfee_bps = 300\n[protection]\nprotection_days = 9\n"
+                          "[fees]\nfee_bps = 5\n"), 64);
+    ck_assert_msg(strstr(err, ":6: 'fee_bps' in section [fees] is already set on line 2") != NULL,
+                  "%s", err);
+    config_defaults(&cfg);
+    ck_assert_int_eq(load("[refund_timeline]\npaypal = 3,5\n[protection]\nprotection_days = 9\n"), 0);
+}
+END_TEST
+
+/* A byte-order mark before the first line, as some editors save it. */
+START_TEST(test_byte_order_mark)
+{
+    int rc = load("\xEF\xBB\xBF[fees]\nfee_bps = 125\n");
+    ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
+    ck_assert_int_eq(cfg.fee_bps, 125);
 }
 END_TEST
 
@@ -380,6 +407,8 @@ static Suite *config_suite(void)
     tcase_add_loop_test(tc, test_holidays_path, 0, N(paths));
     tcase_add_test(tc, test_holidays_path_relative_config);
     tcase_add_loop_test(tc, test_error, 0, N(errors));
+    tcase_add_test(tc, test_set_twice);
+    tcase_add_test(tc, test_byte_order_mark);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_folder_is_unreadable);
     suite_add_tcase(s, tc);
