@@ -384,13 +384,19 @@ static int refuse_foreign(struct db *db, bool create, const char *path, char *er
     return EX_DATAERR;
 }
 
+bool db_missing(const char *path, char *err, size_t err_size)
+{
+    if (access(path, F_OK) == 0)
+        return false;
+    snprintf(err, err_size, "%s: no database (run a batch first)", path);
+    return true;
+}
+
 int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size)
 {
     *out = NULL;
-    if (!create && access(path, F_OK) != 0) {
-        snprintf(err, err_size, "%s: no database (run a batch first)", path);
+    if (!create && db_missing(path, err, err_size))
         return EX_NOINPUT;
-    }
     struct db *db = calloc(1, sizeof *db);
     if (!db) {
         snprintf(err, err_size, "out of memory");

@@ -18,6 +18,9 @@ struct db;
  * (main.c). Without them arbiter works the same, only slower. */
 void db_configure(void);
 
+/* True (with a message in err) when no database file is at path. */
+bool db_missing(const char *path, char *err, size_t err_size);
+
 /* Opens (creating when missing) the database at path and brings its schema
  * to DB_SCHEMA_VERSION. Returns 0 or a sysexits code with a message in err;
  * *out is owned by the caller and closed with db_close. */

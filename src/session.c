@@ -21,6 +21,9 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
         if (rc == 0 && s->cfg.holidays_path[0])
             rc = calendar_load(&s->cal, s->cfg.holidays_path, err, sizeof err);
     }
+    /* before the lock, which would leave its file beside no database */
+    if (rc == 0 && !(needs & NEED_CREATE_DB) && db_missing(opts->db_path, err, sizeof err))
+        rc = EX_NOINPUT;
     if (rc == 0 && (needs & NEED_LOCK)) {
         s->lock_fd = lock_acquire(opts->db_path, &rc, err, sizeof err);
         if (s->lock_fd >= 0)

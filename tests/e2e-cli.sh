@@ -285,6 +285,9 @@ check_exit 65 "newer schema" -- "$ARBITER" status --db "$WORK/future.db"
 check_grep 'schema version 99 is newer' "$WORK/err" "newer schema message"
 check_exit 66 "status without a database" -- "$ARBITER" status --db "$WORK/none.db"
 [ ! -f "$WORK/none.db" ] || fail "status created a database"
+check_exit 66 "report without a database" -- "$ARBITER" report --as-of 2026-03-10 \
+    --db "$WORK/none.db" --reports "$WORK/none-reports"
+[ ! -e "$WORK/none.db.lock" ] || fail "report left a lock file beside no database"
 # A file of no bytes is made a database only by run; status, report and
 # rerun refuse it without writing into it. No command writes arbiter's
 # tables into another program's database.
