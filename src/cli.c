@@ -1,6 +1,7 @@
 /* cli.c: option parsing with getopt_long, and the usage text. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -118,13 +119,17 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct options *
         case LONG_REVISION: {
             char *end;
             long k = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || k < 1 || k > 1000000)
+            if (!isdigit((unsigned char)*optarg) || *end != '\0' || k < 1 || k > 1000000)
                 return usage_error(cmd, "--revision '%s' is not a revision number", optarg);
             opts->revision = (int)k;
             break;
         }
         case ':': return usage_error(cmd, "option %s needs a value", argv[optind - 1]);
-        default: return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        default:
+            /* a short option (-q of -qv) is not the word it came in */
+            if (optopt > 0 && optopt < 256)
+                return usage_error(cmd, "unknown option '-%c'", optopt);
+            return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -26,6 +26,11 @@ check_exit 64 "unknown command" -- "$ARBITER" frobnicate
 check_grep "unknown command 'frobnicate'" "$WORK/err" "unknown command named"
 check_exit 64 "unknown option" -- arb run --bogus
 check_grep "unknown option '--bogus'" "$WORK/err" "unknown option named"
+check_exit 64 "unknown short options" -- arb run -qv
+check_grep "unknown option '-q'" "$WORK/err" "the short option named, not the command"
+check_exit 64 "a revision with a sign" -- arb report --as-of 2026-03-10 --revision +1
+check_exit 64 "a revision with a space" -- arb report --as-of 2026-03-10 --revision ' 2'
+check_grep "revision ' 2' is not a revision number" "$WORK/err" "the spaced revision named"
 check_exit 64 "malformed --as-of" -- arb run --as-of 2026-02-30 --in "$night"
 check_grep "as-of '2026-02-30'" "$WORK/err" "bad date named"
 check_exit 64 "option of another command" -- arb status --as-of 2026-03-10
