@@ -80,11 +80,12 @@ static int exec_run(const struct options *o)
      * 2026) would release and refund by its windows, and every real night
      * after would be refused as not after it. Today, UTC, and the day
      * after (a marketplace east of UTC) are let through. */
-    if (as_of > yesterday_utc() + 2) {
-        char today[DATE_TEXT_SIZE];
-        date_format(yesterday_utc() + 1, today);
+    day_t today = yesterday_utc() + 1;
+    if (as_of > today + 1) {
+        char text[DATE_TEXT_SIZE];
+        date_format(today, text);
         log_error("--as-of %s is in the future (today is %s, UTC): a night is settled once it"
-                  " is over", date, today);
+                  " is over", date, text);
         return EX_USAGE;
     }
     if (o->in_dir)

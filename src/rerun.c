@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "buffer.h"
 #include "filestore.h"
 #include "ledger.h"
 #include "log.h"
@@ -148,28 +149,25 @@ static int load_chain(struct db *db, day_t from, struct chain_link **links, long
     sqlite3_stmt *q = db_stmt(db, "SELECT b.id, b.as_of, (SELECT max(revision) FROM batch x"
                                   " WHERE x.as_of = b.as_of) + 1 FROM batch b"
                                   " WHERE b.in_effect = 1 AND b.as_of >= ? ORDER BY b.as_of");
-    int rc = q ? SQLITE_ROW : SQLITE_ERROR;
-    if (q)
+    int rc = SQLITE_ERROR;
+    if (q) {
         db_bind_int(q, 1, from);
-    long cap = 0;
-    while (rc == SQLITE_ROW && (rc = db_step(q)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 4;
-            struct chain_link *grown = realloc(*links, (size_t)cap * sizeof **links);
+        size_t cap = 0;
+        while ((rc = db_step(q)) == SQLITE_ROW) {
+            struct chain_link *grown = buffer_grow(*links, &cap, (size_t)*n + 1, sizeof **links);
             if (!grown) {
                 sqlite3_reset(q);
                 snprintf(err, err_size, "out of memory for a chain of %ld batches", *n);
                 return EX_SOFTWARE;
             }
             *links = grown;
+            (*links)[*n].old_id = sqlite3_column_int64(q, 0);
+            (*links)[*n].as_of = (day_t)sqlite3_column_int64(q, 1);
+            (*links)[*n].new_revision = sqlite3_column_int(q, 2);
+            ++*n;
         }
-        (*links)[*n].old_id = sqlite3_column_int64(q, 0);
-        (*links)[*n].as_of = (day_t)sqlite3_column_int64(q, 1);
-        (*links)[*n].new_revision = sqlite3_column_int(q, 2);
-        ++*n;
-    }
-    if (q)
         sqlite3_reset(q);
+    }
     if (rc != SQLITE_DONE) {
         snprintf(err, err_size, "cannot read the batches: %s", db_errmsg(db));
         return db_failure_exit(db);
