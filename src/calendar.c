@@ -66,7 +66,7 @@ int calendar_load(struct calendar *cal, const char *path, char *err, size_t err_
 {
     FILE *f = files_open_regular(path);
     if (!f) {
-        snprintf(err, err_size, "%s: cannot read holiday calendar: %s", path, strerror(errno));
+        snprintf(err, err_size, "%s: cannot read holiday calendar: %s", path, files_strerror(errno));
         return EX_NOINPUT;
     }
     struct loader ld = {.cal = cal, .path = path, .err = err, .err_size = err_size};

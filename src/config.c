@@ -218,7 +218,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t err_size
 {
     FILE *f = files_open_regular(path);
     if (!f) {
-        snprintf(err, err_size, "%s: cannot read configuration: %s", path, strerror(errno));
+        snprintf(err, err_size, "%s: cannot read configuration: %s", path, files_strerror(errno));
         return EX_NOINPUT;
     }
     char line[4096], section[64] = "";

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,18 +15,25 @@ FILE *files_open_regular(const char *path)
     if (fd < 0)
         return NULL;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        close(fd);
-        errno = err;
-        return NULL;
-    }
-    int flags = fcntl(fd, F_GETFL);
+    int err = 0;
+    if (fstat(fd, &st) != 0)
+        err = errno;
+    else if (S_ISDIR(st.st_mode))
+        err = EISDIR;
+    else if (!S_ISREG(st.st_mode))
+        err = EINVAL;
+    int flags = err ? -1 : fcntl(fd, F_GETFL);
     FILE *f = flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
-        int err = errno;
+        if (!err)
+            err = errno;
         close(fd);
         errno = err;
     }
     return f;
+}
+
+const char *files_strerror(int err)
+{
+    return err == EINVAL ? "not a regular file (a FIFO, socket or device)" : strerror(err);
 }

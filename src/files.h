@@ -9,4 +9,8 @@
  * unreadable input the same way. */
 FILE *files_open_regular(const char *path);
 
+/* The reason files_open_regular failed with errno err, for a message:
+ * "not a regular file ..." for EINVAL, else strerror's. Static text. */
+const char *files_strerror(int err);
+
 #endif

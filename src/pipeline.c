@@ -22,7 +22,7 @@ int inputs_open_file(const char *path, enum input_file which, struct batch_input
 {
     in->files[which] = files_open_regular(path);
     if (!in->files[which]) {
-        log_error("%s: cannot read input: %s", path, strerror(errno));
+        log_error("%s: cannot read input: %s", path, files_strerror(errno));
         return EX_NOINPUT;
     }
     return 0;

@@ -248,11 +248,11 @@ check_exit 73 "database path is a folder" -- "$ARBITER" run --as-of $d --in "$di
 mkfifo "$WORK/fifo.conf"
 check_exit 66 "a FIFO as the configuration" -- timeout 20 "$ARBITER" run --as-of $d --in "$dir" \
     --config "$WORK/fifo.conf" --db "$WORK/fifo.db" --reports "$WORK/r2"
-check_grep 'fifo.conf: cannot read configuration' "$WORK/err" "the FIFO named"
+check_grep "fifo.conf: cannot read configuration: not a regular file" "$WORK/err" "the FIFO named"
 mkdir -p "$WORK/fifo-in" && cp "$dir/orders.csv" "$dir/claims.csv" "$WORK/fifo-in/"
 mkfifo "$WORK/fifo-in/tracking.csv"
 check_exit 66 "a FIFO as an input" -- timeout 20 "$ARBITER" run --as-of $d --in "$WORK/fifo-in" \
     --db "$WORK/fifo.db" --reports "$WORK/r2"
-check_grep 'tracking.csv: cannot read input' "$WORK/err" "the FIFO input named"
+check_grep "tracking.csv: cannot read input: not a regular file" "$WORK/err" "the FIFO input named"
 
 finish
