@@ -10,7 +10,7 @@
 static int exec_report(const struct options *o)
 {
     struct session s;
-    int rc = session_open(&s, o, NEED_LOCK);
+    int rc = session_open(&s, o, NEED_LOCK | NEED_REPORTS);
     if (rc)
         return rc;
     int revision = 0;

@@ -18,7 +18,7 @@ static int exec_rerun(const struct options *o)
         rc = inputs_open_file(o->overrides_path, FILE_ADDED_OVERRIDES, &replace);
     struct session s;
     if (rc == 0)
-        rc = session_open(&s, o, NEED_CONFIG | NEED_LOCK);
+        rc = session_open(&s, o, NEED_CONFIG | NEED_REPORTS | NEED_LOCK);
     if (rc == 0) {
         rc = rerun_batches(&s, o, &replace);
         session_close(&s);

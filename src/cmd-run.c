@@ -96,7 +96,7 @@ static int exec_run(const struct options *o)
     int rc = inputs_open_dir(dir, o->overrides_path, true, o->allow_missing, &in);
     struct session s;
     if (rc == 0)
-        rc = session_open(&s, o, NEED_CONFIG | NEED_LOCK | NEED_CREATE_DB);
+        rc = session_open(&s, o, NEED_CONFIG | NEED_REPORTS | NEED_LOCK | NEED_CREATE_DB);
     if (rc) {
         inputs_close(&in);
         return rc;

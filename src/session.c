@@ -1,12 +1,36 @@
 /* session.c: the common setup of the commands. */
 #include "session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "lock.h"
 #include "log.h"
+#include "report.h"
+
+/* Makes the reports folder when it is missing and checks that it is a
+ * folder this process can write into: done before the batch, so that a
+ * --reports naming a file or a read-only folder fails (73) with nothing
+ * committed rather than after the commit. */
+static int reports_ready(const char *dir, char *err, size_t err_size)
+{
+    struct stat st;
+    int fail = 0;
+    if (report_make_dirs(dir) != 0 || stat(dir, &st) != 0)
+        fail = errno;
+    else if (!S_ISDIR(st.st_mode))
+        fail = ENOTDIR;
+    else if (access(dir, W_OK | X_OK) != 0)
+        fail = errno;
+    if (!fail)
+        return 0;
+    snprintf(err, err_size, "%s: cannot create folder: %s", dir, strerror(fail));
+    return EX_CANTCREAT;
+}
 
 int session_open(struct session *s, const struct options *opts, unsigned needs)
 {
@@ -24,6 +48,8 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
     /* before the lock, which would leave its file beside no database */
     if (rc == 0 && !(needs & NEED_CREATE_DB) && db_missing(opts->db_path, err, sizeof err))
         rc = EX_NOINPUT;
+    if (rc == 0 && (needs & NEED_REPORTS))
+        rc = reports_ready(opts->reports_dir, err, sizeof err);
     if (rc == 0 && (needs & NEED_LOCK)) {
         s->lock_fd = lock_acquire(opts->db_path, &rc, err, sizeof err);
         if (s->lock_fd >= 0)

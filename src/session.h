@@ -1,5 +1,6 @@
 /* session.h: what every command sets up from the common options: the
- * configuration, the holiday calendar, the process lock and the database. */
+ * configuration, the holiday calendar, the reports folder, the process lock
+ * and the database. */
 #ifndef ARBITER_SESSION_H
 #define ARBITER_SESSION_H
 
@@ -21,6 +22,7 @@ enum session_needs {
     NEED_CONFIG = 1 << 0,    /* configuration and calendar */
     NEED_LOCK = 1 << 1,      /* exclusive: this process changes the database */
     NEED_CREATE_DB = 1 << 2, /* create the database when it does not exist */
+    NEED_REPORTS = 1 << 3,   /* a reports folder this process can write into */
 };
 
 /* Sets up what `needs` asks for. Returns 0, or a sysexits code after

@@ -102,15 +102,23 @@ orders.csv,2,bad_row
 orders.csv,4,field_too_long
 CSV
 
-# Faults: reports that cannot be created (73) leave the batch committed
-# and `report` rebuilds them; a full disk while writing the database (74)
-# leaves it as it was; a database that is a folder.
+# Faults: a reports folder that is a file or read-only fails (73) before
+# the batch, with no database made; one the night's folder cannot be made
+# in (73) leaves the batch committed and `report` rebuilds it; a full disk
+# while writing the database (74) leaves it as it was; a database that is
+# a folder.
 printf '%s\nO-30,B30,S30,2026-03-01,1.00,USD,paypal,5\n' "$OH" >"$dir/orders.csv"
 rm -rf "$WORK/arbiter.db" "$WORK/reports"
 : >"$WORK/reports"
 check_exit 73 "reports folder is a file" -- arb run --as-of $d --in "$dir"
-check_grep 'cannot create folder' "$WORK/err" "reports error explained"
+check_grep "reports: cannot create folder: Not a directory" "$WORK/err" "reports error explained"
+[ ! -e "$WORK/arbiter.db" ] || fail "reports folder is a file: a database was made"
 rm "$WORK/reports"
+mkdir -p "$WORK/reports"
+: >"$WORK/reports/$d"
+check_exit 73 "the night's reports folder is a file" -- arb run --as-of $d --in "$dir"
+check_grep "reports/$d/r1: cannot create folder" "$WORK/err" "night's folder error explained"
+rm "$WORK/reports/$d"
 check_exit 0 "report rebuilds what could not be written" -- arb report --as-of $d
 [ -s "$WORK/reports/$d/r1/decisions.csv" ] || fail "report did not rebuild the CSVs"
 
