@@ -57,6 +57,26 @@ __attribute__((format(printf, 2, 3))) static int usage_error(const struct comman
     return EX_USAGE;
 }
 
+/* The long options that arg ("--name" or "--name=value") abbreviates,
+ * written as "--a, --b" into list; returns how many. */
+static int options_abbreviated(const struct option *longopts, const char *arg, char *list,
+                               size_t size)
+{
+    const char *name = arg + 2;
+    size_t len = strcspn(name, "=");
+    int n = 0;
+    size_t used = 0;
+    list[0] = '\0';
+    for (const struct option *lo = longopts; lo->name; lo++)
+        if (strncmp(lo->name, name, len) == 0) {
+            int w = snprintf(list + used, size - used, "%s--%s", n ? ", " : "", lo->name);
+            if (w > 0 && (size_t)w < size - used)
+                used += (size_t)w;
+            n++;
+        }
+    return n;
+}
+
 int cli_parse(const struct command *cmd, int argc, char **argv, struct options *opts)
 {
     static const struct option longopts[] = {
@@ -129,7 +149,11 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct options *
             /* a short option (-q of -qv) is not the word it came in */
             if (optopt > 0 && optopt < 256)
                 return usage_error(cmd, "unknown option '-%c'", optopt);
-            return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            const char *arg = argv[optind - 1];
+            char list[256];
+            if (strncmp(arg, "--", 2) == 0 && options_abbreviated(longopts, arg, list, sizeof list) > 1)
+                return usage_error(cmd, "option '%s' is ambiguous: %s", arg, list);
+            return usage_error(cmd, "unknown option '%s'", arg);
         }
     }
     if (optind < argc)

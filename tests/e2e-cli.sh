@@ -26,6 +26,8 @@ check_exit 64 "unknown command" -- "$ARBITER" frobnicate
 check_grep "unknown command 'frobnicate'" "$WORK/err" "unknown command named"
 check_exit 64 "unknown option" -- arb run --bogus
 check_grep "unknown option '--bogus'" "$WORK/err" "unknown option named"
+check_exit 64 "ambiguous option" -- arb run --re x
+check_grep "option '--re' is ambiguous: --reports, --revision" "$WORK/err" "ambiguous option named as such"
 check_exit 64 "unknown short options" -- arb run -qv
 check_grep "unknown option '-q'" "$WORK/err" "the short option named, not the command"
 check_exit 64 "a revision with a sign" -- arb report --as-of 2026-03-10 --revision +1
