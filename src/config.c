@@ -16,6 +16,9 @@
 #include "files.h"
 #include "ids.h"
 
+/* The longest line read, newline included: a calendar's path fits. */
+#define CONFIG_MAX_LINE 4096
+
 static const struct refund_timeline default_methods[] = {
     {"card_credit", 3, 10}, {"card_debit", 5, 15}, {"paypal", 3, 7},
     {"alipay", 3, 5},       {"bank_transfer", 10, 20},
@@ -115,31 +118,35 @@ static int parse_int(const char *s, long lo, long hi, int *out)
     return 0;
 }
 
-static int set_timeline(struct config *cfg, const char *key, const char *value)
+/* What apply made of one `key = value` line. */
+enum applied { APPLIED = 0, UNKNOWN_KEY = 1, BAD_VALUE = -1, BAD_METHOD_NAME = -2,
+               TOO_MANY_METHODS = -3 };
+
+static enum applied set_timeline(struct config *cfg, const char *key, const char *value)
 {
     if (!ids_is_valid(key) || strlen(key) >= CONFIG_METHOD_SIZE)
-        return -1;
+        return BAD_METHOD_NAME;
     char buf[64];
     const char *comma = strchr(value, ',');
     if (!comma || (size_t)(comma - value) >= sizeof buf)
-        return -1;
+        return BAD_VALUE;
     memcpy(buf, value, (size_t)(comma - value));
     buf[comma - value] = '\0';
     char rest[64];
     snprintf(rest, sizeof rest, "%s", comma + 1);
     int lo, hi;
     if (parse_int(trim(buf), 0, 365, &lo) || parse_int(trim(rest), 0, 365, &hi) || lo > hi)
-        return -1;
+        return BAD_VALUE;
     struct refund_timeline *t = (struct refund_timeline *)config_find_method(cfg, key);
     if (!t) {
         if (cfg->n_methods == CONFIG_MAX_METHODS)
-            return -1;
+            return TOO_MANY_METHODS;
         t = &cfg->methods[cfg->n_methods++];
         snprintf(t->method, sizeof t->method, "%s", key);
     }
     t->min_days = lo;
     t->max_days = hi;
-    return 0;
+    return APPLIED;
 }
 
 /* Resolves a path of the configuration file relative to its folder. */
@@ -152,9 +159,8 @@ static void resolve_path(char *out, size_t size, const char *config_path, const 
         snprintf(out, size, "%.*s/%s", (int)(slash - config_path), config_path, value);
 }
 
-/* Applies one key of one section; returns 1 for an unknown key, -1 for a
- * bad value, 0 when set. */
-static int apply(struct config *cfg, const char *path, const char *section, const char *key,
+/* Applies one key of one section. */
+static enum applied apply(struct config *cfg, const char *path, const char *section, const char *key,
                  const char *value)
 {
     static const struct {
@@ -169,26 +175,27 @@ static int apply(struct config *cfg, const char *path, const char *section, cons
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (strcmp(section, ints[i].section) == 0 && strcmp(key, ints[i].key) == 0)
-            return parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)cfg + ints[i].offset));
+            return parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)cfg + ints[i].offset))
+                       ? BAD_VALUE : APPLIED;
     if (strcmp(section, "ingest") == 0 && strcmp(key, "max_reject_rate") == 0) {
         char *end;
         errno = 0;
         double r = strtod(value, &end);
         if (errno || end == value || *end != '\0' || strpbrk(value, "xX") || !(r >= 0.0 && r <= 1.0))
-            return -1;
+            return BAD_VALUE;
         cfg->max_reject_rate = r;
-        return 0;
+        return APPLIED;
     }
     if (strcmp(section, "calendar") == 0 && strcmp(key, "holidays") == 0) {
         if (*value == '\0')
             cfg->holidays_path[0] = '\0';
         else
             resolve_path(cfg->holidays_path, sizeof cfg->holidays_path, path, value);
-        return 0;
+        return APPLIED;
     }
     if (strcmp(section, "refund_timeline") == 0)
         return set_timeline(cfg, key, value);
-    return 1;
+    return UNKNOWN_KEY;
 }
 
 /* The keys a file has set, to refuse one set twice: the second would win
@@ -221,19 +228,25 @@ int config_load(struct config *cfg, const char *path, char *err, size_t err_size
         snprintf(err, err_size, "%s: cannot read configuration: %s", path, files_strerror(errno));
         return EX_NOINPUT;
     }
-    char line[4096], section[64] = "";
+    char line[CONFIG_MAX_LINE + 1], section[64] = "";
     int lineno = 0, rc = 0;
     struct keys_seen seen = {.n = 0};
+    off_t start = 0; /* of the line: a regular file's offsets count its bytes */
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
-        /* a byte-order mark, as some editors save it, is not the line's */
-        if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-            memmove(line, line + 3, strlen(line + 3) + 1);
-        if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, err_size, "%s:%d: line too long", path, lineno);
+        off_t end = ftello(f);
+        /* a NUL would end the line early and unseen: "fee_bps = 5\0" + "00" */
+        bool nul = end - start != (off_t)strlen(line);
+        start = end;
+        if (nul || (!strchr(line, '\n') && !feof(f))) {
+            snprintf(err, err_size, "%s:%d: %s", path, lineno,
+                     nul ? "a NUL byte (is this a text file?)" : "line too long");
             rc = EX_USAGE;
             break;
         }
+        /* a byte-order mark, as some editors save it, is not the line's */
+        if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+            memmove(line, line + 3, strlen(line + 3) + 1);
         char *s = trim(line);
         if (*s == '\0' || *s == '#')
             continue;
@@ -256,19 +269,23 @@ int config_load(struct config *cfg, const char *path, char *err, size_t err_size
         }
         *eq = '\0';
         char *key = trim(s), *value = trim(eq + 1);
-        int r = apply(cfg, path, section, key, value), before;
-        if (r == 0 && (before = seen_before(&seen, section, key, lineno)) != 0) {
+        enum applied r = apply(cfg, path, section, key, value);
+        int before = r == APPLIED ? seen_before(&seen, section, key, lineno) : 0;
+        rc = r != APPLIED || before ? EX_USAGE : 0;
+        if (before)
             snprintf(err, err_size, "%s:%d: '%s' in section [%s] is already set on line %d", path,
                      lineno, key, section, before);
-            rc = EX_USAGE;
-        } else if (r == 1) {
+        else if (r == UNKNOWN_KEY)
             snprintf(err, err_size, "%s:%d: unknown key '%s' in section [%s]", path, lineno, key,
                      section);
-            rc = EX_USAGE;
-        } else if (r < 0) {
+        else if (r == BAD_VALUE)
             snprintf(err, err_size, "%s:%d: bad value '%s' for %s", path, lineno, value, key);
-            rc = EX_USAGE;
-        }
+        else if (r == BAD_METHOD_NAME)
+            snprintf(err, err_size, "%s:%d: '%s' is not a payment method name (1 to %d letters,"
+                     " digits, '.', '_', ':' or '-')", path, lineno, key, ID_MAX_LEN);
+        else if (r == TOO_MANY_METHODS)
+            snprintf(err, err_size, "%s:%d: more than %d payment methods", path, lineno,
+                     CONFIG_MAX_METHODS);
     }
     if (rc == 0 && ferror(f)) {
         snprintf(err, err_size, "%s: read error", path);

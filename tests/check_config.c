@@ -350,6 +350,63 @@ START_TEST(test_error)
 }
 END_TEST
 
+/* The errors whose message says more than "bad value": what is wrong. */
+static const struct {
+    const char *text;
+    size_t len; /* of text, which may hold a NUL */
+    const char *reason;
+} reasons[] = {
+#define TEXT(t) t, sizeof t - 1
+    {TEXT("[refund_timeline]\npay pal = 3,5\n"), ":2: 'pay pal' is not a payment method name"},
+    {TEXT("[fees]\nfee_bps = 5\0\n"), ":2: a NUL byte"},
+    /* the NUL of a last line without a newline: it read as fee_bps = 5 */
+    {TEXT("[fees]\nfee_bps = 5\00000"), ":2: a NUL byte"},
+    {TEXT("[fees]\n#\0\n"), ":2: a NUL byte"},
+    {TEXT("[fees]\nfee_bps = 5\n\n"), NULL}, /* the control: no error */
+#undef TEXT
+};
+
+START_TEST(test_error_reason)
+{
+    FILE *f = fopen(conf_path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(reasons[_i].text, 1, reasons[_i].len, f), reasons[_i].len);
+    ck_assert_int_eq(fclose(f), 0);
+    int rc = config_load(&cfg, conf_path, err, sizeof err);
+    if (!reasons[_i].reason) {
+        ck_assert_msg(rc == 0, "case %d: %s", _i, err);
+        ck_assert_int_eq(cfg.fee_bps, 5);
+        return;
+    }
+    ck_assert_msg(rc == 64, "case %d: rc %d, want 64 (%s)", _i, rc, err);
+    ck_assert_msg(strstr(err, reasons[_i].reason) != NULL, "case %d: '%s' does not say '%s'", _i,
+                  err, reasons[_i].reason);
+}
+END_TEST
+
+/* Methods beyond CONFIG_MAX_METHODS are refused as too many, on the line
+ * of the first that does not fit; a line longer than the limit as such. */
+START_TEST(test_too_many_methods_and_long_line)
+{
+    char text[4096] = "[refund_timeline]\n";
+    int extra = CONFIG_MAX_METHODS - (int)cfg.n_methods;
+    for (int i = 0; i <= extra; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "m%d = 1,2\n", i);
+    ck_assert_int_eq(load(text), 64);
+    char want[64];
+    snprintf(want, sizeof want, ":%d: more than %d payment methods", extra + 2, CONFIG_MAX_METHODS);
+    ck_assert_msg(strstr(err, want) != NULL, "'%s' does not say '%s'", err, want);
+
+    static char comment[8192];
+    memset(comment, 'x', sizeof comment - 2);
+    memcpy(comment, "[fees]\n#", 8);
+    comment[sizeof comment - 2] = '\n';
+    config_defaults(&cfg);
+    ck_assert_int_eq(load(comment), 64);
+    ck_assert_msg(strstr(err, ":2: line too long") != NULL, "%s", err);
+}
+END_TEST
+
 /* A key set in two sections of the same name is one key: the message
  * names the line that set it first. A key of the same name in another
  * section is another key. */
@@ -407,6 +464,8 @@ static Suite *config_suite(void)
     tcase_add_loop_test(tc, test_holidays_path, 0, N(paths));
     tcase_add_test(tc, test_holidays_path_relative_config);
     tcase_add_loop_test(tc, test_error, 0, N(errors));
+    tcase_add_loop_test(tc, test_error_reason, 0, N(reasons));
+    tcase_add_test(tc, test_too_many_methods_and_long_line);
     tcase_add_test(tc, test_set_twice);
     tcase_add_test(tc, test_byte_order_mark);
     tcase_add_test(tc, test_missing_file);
