@@ -36,7 +36,10 @@ static int on_holiday_row(void *ctx, const struct csv_row *row)
         return 0;
     }
     day_t d;
-    if ((size_t)ld->date_col >= row->n_fields || !date_parse_plain(row->fields[ld->date_col], &d)) {
+    size_t col = (size_t)ld->date_col;
+    /* a NUL would end the date early and unseen: "2026-12-26\0..." */
+    if (col >= row->n_fields || strlen(row->fields[col]) != row->lengths[col] ||
+        !date_parse_plain(row->fields[col], &d)) {
         snprintf(ld->err, ld->err_size, "%s: row %ld: bad date (want YYYY-MM-DD)", ld->path,
                  row->row_no);
         return EX_USAGE;

@@ -35,15 +35,20 @@ static void remove_tmpdir(void)
 }
 
 /* Writes text to <tmpdir>/<name> and returns the path (static buffer). */
-static const char *write_file(const char *name, const char *text)
+static const char *write_bytes(const char *name, const char *bytes, size_t len)
 {
     static char path[256];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
-    fputs(text, f);
+    ck_assert_uint_eq(fwrite(bytes, 1, len, f), len);
     ck_assert_int_eq(fclose(f), 0);
     return path;
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+    return write_bytes(name, text, strlen(text));
 }
 
 /* True when msg, with path taken out, names the number n on its own. */
@@ -254,6 +259,27 @@ START_TEST(test_bad_file)
 }
 END_TEST
 
+/* A NUL byte in a date is a bad date, not the date before it; one in a
+ * name (which only the reader sees) is let be. */
+START_TEST(test_nul_byte)
+{
+    static const char nul_date[] = "date,name\n2026-12-25,Christmas\n2026-12-26\0x,Boxing\n";
+    static const char nul_name[] = "date,name\n2026-12-26,Box\0ing\n";
+    char err[512] = "";
+    struct calendar c = {0};
+    make_tmpdir();
+    const char *path = write_bytes("nul.csv", nul_date, sizeof nul_date - 1);
+    ck_assert_int_eq(calendar_load(&c, path, err, sizeof err), 64);
+    ck_assert_msg(names_row(err, path, 3) && strstr(err, "bad date"), "%s", err);
+    path = write_bytes("nul.csv", nul_name, sizeof nul_name - 1);
+    ck_assert_msg(calendar_load(&c, path, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(c.n_holidays, 1);
+    ck_assert_int_eq(c.holidays[0], day("2026-12-26"));
+    calendar_free(&c);
+    remove_tmpdir();
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
     char err[512] = "";
@@ -321,6 +347,7 @@ static Suite *calendar_suite(void)
     suite_add_tcase(s, hol);
     TCase *load = tcase_create("load");
     tcase_add_loop_test(load, test_bad_file, 0, N(bad_files));
+    tcase_add_test(load, test_nul_byte);
     tcase_add_test(load, test_missing_file);
     tcase_add_test(load, test_folder_is_unreadable);
     tcase_add_test(load, test_bom_header);
