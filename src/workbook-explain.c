@@ -20,23 +20,25 @@ struct claim_words {
     const char *note;               /* the override's note, or "" */
     char refund[MONEY_TEXT_SIZE + 8]; /* "12.30 USD", or "" */
     char respond_window[64];        /* "5 days (respond by 2026-11-20)" */
+    char respond_by[DATE_TEXT_SIZE]; /* "" for a batch stored without its windows */
     char protection_window[64];     /* "15-day buyer-protection window (to 2026-11-30)" */
 };
 
 /* The seller's response window ("5 days (respond by 2026-11-20)") or the
  * buyer-protection window ("15-day buyer-protection window (to ...)"),
- * counted from the date in from_col with the batch's days in days_col; a
- * plain phrase for a batch stored without its windows. */
+ * counted from the date in from_col with the batch's days in days_col,
+ * and its last day into end; a plain phrase and "" for a batch stored
+ * without its windows. */
 static void window_words(sqlite3_stmt *row, int days_col, int from_col, bool protection,
-                         char *buf, size_t size)
+                         char *buf, size_t size, char end[DATE_TEXT_SIZE])
 {
+    end[0] = '\0';
     if (sqlite3_column_type(row, days_col) == SQLITE_NULL ||
         sqlite3_column_type(row, from_col) == SQLITE_NULL) {
         snprintf(buf, size, "%s", protection ? "buyer-protection window" : "its response window");
         return;
     }
     int days = sqlite3_column_int(row, days_col);
-    char end[DATE_TEXT_SIZE];
     date_format((day_t)(sqlite3_column_int64(row, from_col) + days), end);
     if (protection)
         snprintf(buf, size, "%d-day buyer-protection window (to %s)", days, end);
@@ -66,10 +68,11 @@ static void read_words(sqlite3_stmt *row, struct claim_words *w)
     date_column(row, CC_RESPONDED, w->responded);
     w->response = text_column(row, CC_RESPONSE);
     w->note = text_column(row, CC_NOTE);
+    char protection_end[DATE_TEXT_SIZE];
     window_words(row, CC_RESPONSE_DAYS, CC_OPENED, false, w->respond_window,
-                 sizeof w->respond_window);
+                 sizeof w->respond_window, w->respond_by);
     window_words(row, CC_PROTECTION_DAYS, CC_DELIVERED, true, w->protection_window,
-                 sizeof w->protection_window);
+                 sizeof w->protection_window, protection_end);
     w->refund[0] = '\0';
     if (sqlite3_column_type(row, CC_REFUND) != SQLITE_NULL) {
         const char *currency = text_column(row, CC_CURRENCY);
@@ -80,6 +83,16 @@ static void read_words(sqlite3_stmt *row, struct claim_words *w)
     }
 }
 
+/* A rejection within the response window: it counts for a claim of goods
+ * not as described (rule 13, a review), not for goods not received, which
+ * are refunded once the window is over (rule 8). ISO dates compare as
+ * text. */
+static bool rejected_in_time(const struct claim_words *w)
+{
+    return strcmp(w->response, "rejected") == 0 && w->respond_by[0] &&
+           strcmp(w->responded, w->respond_by) <= 0;
+}
+
 /* What became of a seller's response the rules did not count as an
  * acceptance: appended to the sentences of rules 8, 9, 14 and 15. */
 static void response_clause(const struct claim_words *w, char *buf, size_t size)
@@ -88,7 +101,8 @@ static void response_clause(const struct claim_words *w, char *buf, size_t size)
         snprintf(buf, size, " (the seller accepted on %s, after the response window)",
                  w->responded);
     else if (strcmp(w->response, "rejected") == 0)
-        snprintf(buf, size, " (the seller rejected it on %s)", w->responded);
+        snprintf(buf, size, " (the seller rejected it on %s%s)", w->responded,
+                 w->respond_by[0] && !rejected_in_time(w) ? ", after the response window" : "");
     else
         buf[0] = '\0';
 }
@@ -98,8 +112,10 @@ void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size)
     (void)wb;
     struct claim_words w;
     read_words(row, &w);
-    char clause[96], note[600] = "";
+    char clause[96], note[600] = "", rejection[128];
     response_clause(&w, clause, sizeof clause);
+    snprintf(rejection, sizeof rejection, "the seller's rejection on %s does not stop a refund of"
+                                          " goods not received", w.responded);
     if (w.note[0])
         snprintf(note, sizeof note, ". Note: %.500s", w.note);
     const char *rule_name = text_column(row, CC_RULE);
@@ -134,13 +150,23 @@ void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size)
                             " returned, and it was never delivered.", w.refund);
         break;
     case RULE_INR_NOT_DELIVERED:
-        snprintf(buf, size, "Full refund of %s: not delivered (promised by %s) and the seller"
-                            " did not respond within %s%s.",
-                 w.refund, w.promised_by, w.respond_window, clause);
+        if (rejected_in_time(&w))
+            snprintf(buf, size, "Full refund of %s: not delivered (promised by %s) and the"
+                                " response window, %s, is over; %s.",
+                     w.refund, w.promised_by, w.respond_window, rejection);
+        else
+            snprintf(buf, size, "Full refund of %s: not delivered (promised by %s) and the seller"
+                                " did not respond within %s%s.",
+                     w.refund, w.promised_by, w.respond_window, clause);
         break;
     case RULE_INR_AWAITING_SELLER:
-        snprintf(buf, size, "Pending: not delivered (promised by %s); the seller has %s%s.",
-                 w.promised_by, w.respond_window, clause);
+        if (rejected_in_time(&w))
+            snprintf(buf, size, "Pending: not delivered (promised by %s); refunded in full once"
+                                " the response window, %s, is over: %s.",
+                     w.promised_by, w.respond_window, rejection);
+        else
+            snprintf(buf, size, "Pending: not delivered (promised by %s); the seller has %s%s.",
+                     w.promised_by, w.respond_window, clause);
         break;
     case RULE_SNAD_NOT_DELIVERED:
         if (w.delivered[0])

@@ -332,6 +332,15 @@ def check(folder, max_rows, continued, texts):
             expect(opened + datetime.timedelta(days=int(m.group(1)))
                    == datetime.date.fromisoformat(m.group(2)),
                    f"Claims: {r[0].value} respond-by date in '{why}'")
+            # a response on or before the respond-by date is not "no
+            # response", nor one "after the response window"
+            said = re.search(r"(?:rejected it|accepted|rejection) on (\d{4}-\d{2}-\d{2})", why)
+            if said:
+                in_time = said.group(1) <= m.group(2)
+                expect(not (in_time and "did not respond" in why),
+                       f"Claims: {r[0].value} responded in time, yet '{why}'")
+                expect(in_time != ("after the response window" in why),
+                       f"Claims: {r[0].value} response placed wrongly in '{why}'")
     refund_by_claim = {d["claim_id"]: Decimal(d["refund_amount"]) for d in decisions
                        if d["refund_amount"]}
     for r in c.rows:
