@@ -49,6 +49,17 @@ struct known_order {
     char currency[4];
 };
 
+/* orders.csv: one currency's escrow, as open_book held it before the
+ * batch plus the orders this file has accepted (MONEY_ESCROW_MAX). */
+struct escrow_held {
+    char currency[4];
+    money_t held;
+    bool warned; /* the log has said an order did not fit */
+};
+
+/* Currencies a file can hold escrow in: more than ISO 4217 has. */
+#define MAX_CURRENCIES 256
+
 /* The state of one file's read. */
 struct reader {
     struct batch *b;
@@ -73,6 +84,8 @@ struct reader {
      * order, a store at a time (rowsort.h); column 0 is the order ID */
     bool sorting;
     struct rowsort sorted;
+    struct escrow_held escrow[MAX_CURRENCIES]; /* orders.csv: its currencies */
+    size_t n_escrow;
 };
 
 /* The trimmed text of column i of the current row ("" when absent). */
@@ -153,6 +166,44 @@ static enum row_outcome id_taken(struct reader *rd, const char *sql, const char 
 
 /* ---- orders.csv ---- */
 
+/* The escrow of currency (an ISO 4217 code), read from open_book on its
+ * first order; NULL on a database error. */
+static struct escrow_held *escrow_of(struct reader *rd, const char *currency)
+{
+    for (size_t i = 0; i < rd->n_escrow; i++)
+        if (strcmp(rd->escrow[i].currency, currency) == 0)
+            return &rd->escrow[i];
+    sqlite3_stmt *q = db_stmt(rd->b->db, "SELECT coalesce(sum(amount), 0) FROM open_book"
+                                         " WHERE currency = ?");
+    if (!q || rd->n_escrow == MAX_CURRENCIES)
+        return NULL;
+    db_bind_text_static(q, 1, currency);
+    struct escrow_held *e = &rd->escrow[rd->n_escrow];
+    int rc = db_step(q);
+    e->held = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW)
+        return NULL;
+    snprintf(e->currency, sizeof e->currency, "%s", currency);
+    e->warned = false;
+    rd->n_escrow++;
+    return e;
+}
+
+/* Whether an order of amount fits its currency's escrow e; the log tells
+ * the first that does not, which the rejects only call bad_amount. */
+static bool escrow_fits(struct reader *rd, struct escrow_held *e, money_t amount)
+{
+    if (amount <= MONEY_ESCROW_MAX - e->held)
+        return true;
+    if (!e->warned)
+        log_warn("orders.csv: row %ld: the %s escrow would pass %lld minor units, the most"
+                 " arbiter holds in one currency: rejected (bad_amount), as are the like",
+                 rd->row->row_no, e->currency, (long long)MONEY_ESCROW_MAX);
+    e->warned = true;
+    return false;
+}
+
 enum { O_ID, O_BUYER, O_SELLER, O_PLACED, O_AMOUNT, O_CURRENCY, O_METHOD, O_DAYS };
 
 /* Binds an order row's values as ?1..?8: order_id, buyer_id, seller_id,
@@ -202,6 +253,10 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
         return reject(reason, "bad_number");
     if (placed > b->as_of)
         return reject(reason, "future_date");
+    struct escrow_held *escrow = escrow_of(rd, currency);
+    if (!escrow)
+        return ROW_FAILED;
+    bool fits = escrow_fits(rd, escrow, amount);
 
     /* Both statements take the row's eight values as ?1..?8. An order
      * whose ID is a stored claim's (a claim of another order: this one is
@@ -213,15 +268,19 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
                " WHERE NOT EXISTS (SELECT 1 FROM claim WHERE claim_id = ?1)");
     if (!ins)
         return ROW_FAILED;
-    bind_order(ins, rd, placed, amount, days);
-    db_bind_int(ins, 9, b->id);
-    if (db_exec_stmt(ins) != SQLITE_DONE)
-        return ROW_FAILED;
-    if (sqlite3_changes(db_handle(b->db)) == 1)
+    if (fits) {
+        bind_order(ins, rd, placed, amount, days);
+        db_bind_int(ins, 9, b->id);
+        if (db_exec_stmt(ins) != SQLITE_DONE)
+            return ROW_FAILED;
+    }
+    if (fits && sqlite3_changes(db_handle(b->db)) == 1) {
+        escrow->held += amount;
         return ledger_capture(&b->ledger, order_id, currency, amount) ||
                        totals_add_book(b->ledger.totals, currency, placed, amount, 1)
                    ? ROW_FAILED
                    : ROW_ACCEPTED;
+    }
     sqlite3_stmt *same = db_stmt(
         b->db, "SELECT 1 FROM orders WHERE order_id = ?1 AND buyer_id = ?2 AND seller_id = ?3"
                " AND placed_on = ?4 AND amount = ?5 AND currency = ?6 AND payment_method = ?7"
@@ -234,6 +293,8 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
         return ROW_FAILED;
     if (rc == SQLITE_ROW)
         return ROW_DUPLICATE;
+    if (!fits)
+        return reject(reason, "bad_amount");
     /* not stored as this row: the order is stored with other values, or
      * a claim holds its ID */
     return id_taken(rd,

@@ -9,6 +9,13 @@
 
 typedef int64_t money_t; /* minor units */
 
+/* The most escrow one currency may hold, in minor units: an order that
+ * would take its currency's open orders past it is refused (bad_amount),
+ * so that every sum of a currency's money (a night's opening escrow and
+ * captures, its refunds and releases, the open orders) fits a money_t
+ * with room to spare. Half of INT64_MAX: 4.6e18 minor units, 4.6e16 USD. */
+#define MONEY_ESCROW_MAX (INT64_MAX / 2)
+
 /* Longest amount text money_format writes, with its NUL. */
 #define MONEY_TEXT_SIZE 32
 

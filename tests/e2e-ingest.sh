@@ -313,4 +313,45 @@ w.writerow(rows[0]); w.writerows(rows[:0:-1])' "$f" "$WORK/rev/$d/$(basename "$f
     [ "$(wc -l <"$WORK/gen.state")" -gt 900 ] || fail "reversed rows: too few orders to compare"
 fi
 
+# A currency's escrow stays within MONEY_ESCROW_MAX (4611686018427387903
+# minor units): past it the totals would wrap round (the Summary showed
+# a negative escrow and status failed). Four orders of the largest KWD
+# amount fit (4e18 minor units), the fifth is refused as bad_amount, a
+# repeat of a stored one is still a duplicate; a later night fills the
+# room to the minor unit, and the totals read back exact.
+big=$WORK/in/big
+mkdir -p "$big"
+max=999999999999999.999
+{
+    echo order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days
+    for i in 1 2 3 4 5 1; do echo "K-$i,B1,S1,2026-06-01,$max,KWD,paypal,5"; done
+    echo "U-1,B1,S1,2026-06-01,5.00,USD,paypal,5"
+} >"$big/orders.csv"
+printf 'order_id,event_at,status\n' >"$big/tracking.csv"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n' >"$big/claims.csv"
+big_run() {
+    check_exit 0 "$1" -- "$ARBITER" run --as-of "$2" --in "$big" --db "$WORK/big.db" \
+        --reports "$WORK/big-reports"
+}
+big_run "orders past the escrow ceiling" 2026-06-01
+check_grep "row 6: the KWD escrow would pass 4611686018427387903 minor units" "$WORK/err" \
+    "the ceiling explained in the log"
+check_file "$WORK/big-reports/2026-06-01/r1/rejects.csv" "the order past the ceiling rejected" <<CSV
+file,row,reason,raw
+orders.csv,6,bad_amount,"K-5,B1,S1,2026-06-01,$max,KWD,paypal,5"
+CSV
+# the room left, 611686018427387.907 KWD: one minor unit more is refused,
+# the room itself fits
+sed -i '2,$d' "$big/orders.csv"
+echo "K-6,B1,S1,2026-06-01,611686018427387.908,KWD,paypal,5" >>"$big/orders.csv"
+echo "K-7,B1,S1,2026-06-01,611686018427387.907,KWD,paypal,5" >>"$big/orders.csv"
+big_run "a later night up to the ceiling" 2026-06-02
+check_file "$WORK/big-reports/2026-06-02/r1/rejects.csv" "one minor unit past it rejected" <<CSV
+file,row,reason,raw
+orders.csv,2,bad_amount,"K-6,B1,S1,2026-06-01,611686018427387.908,KWD,paypal,5"
+CSV
+check_exit 0 "status with the most escrow" -- "$ARBITER" status --db "$WORK/big.db"
+check_grep "4611686018427387.903" "$WORK/out" "the KWD escrow shown exact, at the ceiling"
+check_exit 0 "verify with the most escrow" -- "$ARBITER" verify --db "$WORK/big.db" --quiet
+
 finish
