@@ -2,6 +2,7 @@
 #include "db.h"
 #include "events-sql.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,11 +393,61 @@ bool db_missing(const char *path, char *err, size_t err_size)
     return true;
 }
 
+static int open_db(const char *path, bool create, struct db **out, char *err, size_t err_size);
+
+/* Makes a new database at path whole or not at all: its schema is written
+ * into <path>.new, renamed into place once closed (its log copied in), so
+ * that a first run killed while it writes the schema leaves no file, not
+ * one of no bytes that the other commands would call damaged. What such
+ * a kill left of <path>.new is removed first: the caller holds the lock. */
+static int create_whole(const char *path, char *err, size_t err_size)
+{
+    static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
+    char fresh_path[4200], side[4300];
+    if (snprintf(fresh_path, sizeof fresh_path, "%s.new", path) >= (int)sizeof fresh_path) {
+        snprintf(err, err_size, "%.200s...: database path too long", path);
+        return EX_USAGE;
+    }
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(side, sizeof side, "%s%s", fresh_path, sides[i]);
+        if (unlink(side) != 0 && errno != ENOENT) {
+            snprintf(err, err_size, "%s: cannot remove a left-over: %s", side, strerror(errno));
+            return EX_CANTCREAT;
+        }
+    }
+    struct db *fresh;
+    int rc = open_db(fresh_path, true, &fresh, err, err_size);
+    if (rc)
+        return rc;
+    db_close(fresh);
+    snprintf(side, sizeof side, "%s-wal", fresh_path);
+    if (access(side, F_OK) == 0) {
+        snprintf(err, err_size, "%s: cannot create database: its log was not copied in", path);
+        return EX_CANTCREAT;
+    }
+    if (rename(fresh_path, path) != 0) {
+        snprintf(err, err_size, "%s: cannot create database: %s", path, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    return 0;
+}
+
 int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size)
 {
     *out = NULL;
     if (!create && db_missing(path, err, err_size))
         return EX_NOINPUT;
+    if (create && access(path, F_OK) != 0 && errno == ENOENT) {
+        int rc = create_whole(path, err, err_size);
+        if (rc)
+            return rc;
+    }
+    return open_db(path, create, out, err, err_size);
+}
+
+/* db_open of a file that exists, or that SQLite creates when `create`. */
+static int open_db(const char *path, bool create, struct db **out, char *err, size_t err_size)
+{
     struct db *db = calloc(1, sizeof *db);
     if (!db) {
         snprintf(err, err_size, "out of memory");

@@ -72,6 +72,35 @@ while [ "$round" -le "$ROUNDS" ]; do
 done
 echo "killed before the commit: $killed_before_commit rounds; after it: $killed_after_commit"
 
+# The first run of all, killed while it makes the database: no file is
+# left (verify 66), or a whole one (verify 0), never one of no bytes that
+# verify calls damaged; the night then runs, removing the left-overs.
+first=0
+for delay_ms in 0 1 2 3 4 5 6 8 10 12 15 20 25 30; do
+    rm -rf "$WORK/f.db" "$WORK/f.db"-* "$WORK/f.db".* "$WORK/f"
+    "$ARBITER" run --as-of 2026-06-01 --in "$WORK/in/2026-06-01" --db "$WORK/f.db" \
+        --reports "$WORK/f" --quiet 2>/dev/null &
+    pid=$!
+    sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    CHECKS=$((CHECKS + 1))
+    "$ARBITER" verify --db "$WORK/f.db" --quiet >/dev/null 2>&1
+    rc=$?
+    case $rc in
+    66) first=$((first + 1)) ;;
+    0) ;;
+    *) fail "first run killed at $delay_ms ms: verify exits $rc ($(ls "$WORK" | grep '^f\.db' | tr '\n' ' '))" ;;
+    esac
+    check_exit 0 "first run killed at $delay_ms ms: the night runs again" -- \
+        run_night 2026-06-01 "$WORK/f.db" "$WORK/f"
+    [ ! -e "$WORK/f.db.new" ] || fail "first run killed at $delay_ms ms: f.db.new left behind"
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$WORK/f/2026-06-01/r1/decisions.csv" "$WORK/ref/2026-06-01/r1/decisions.csv" ||
+        fail "first run killed at $delay_ms ms: decisions.csv differs"
+done
+echo "first runs killed before the database was whole: $first of 14"
+
 # Two real arbiter processes started together on one database: one runs
 # the batch, the other exits 75 at once naming it (or, if it starts only
 # after the commit, finds identical inputs and succeeds without change).
