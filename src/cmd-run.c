@@ -45,8 +45,37 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
     return outputs_write(s->db, o, b.id, as_of, 1, OUTPUTS_CHECKPOINT_FIRST);
 }
 
-/* A date not after the latest batch: a no-op when the inputs are the
- * committed ones (cron retries), else refused. */
+/* The revision of batch as_of, newest first, that was committed with
+ * inputs identical to `in`: 0 when none, -1 on a database error, -2 on a
+ * read error of the inputs (logged). A night that a rerun has since
+ * replaced still matches its first revision: its files are the same. */
+static int revision_with_inputs(struct db *db, day_t as_of, struct batch_inputs *in)
+{
+    int found = 0;
+    for (int below = INT32_MAX; found == 0;) {
+        sqlite3_stmt *q = db_stmt(db, "SELECT id, revision FROM batch WHERE as_of = ?1"
+                                      " AND finished_at IS NOT NULL AND revision < ?2"
+                                      " ORDER BY revision DESC LIMIT 1");
+        if (!q)
+            return -1;
+        db_bind_int(q, 1, as_of);
+        db_bind_int(q, 2, below);
+        int rc = db_step(q);
+        int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+        below = rc == SQLITE_ROW ? sqlite3_column_int(q, 1) : 0;
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW)
+            return rc == SQLITE_DONE ? 0 : -1;
+        int same = inputs_same_as_stored(db, id, in);
+        if (same < 0)
+            return same;
+        found = same ? below : 0;
+    }
+    return found;
+}
+
+/* A date not after the latest batch: a no-op when the inputs are those a
+ * revision of it was committed with (cron retries), else refused. */
 static int repeat_batch(struct session *s, const struct options *o, day_t as_of, day_t latest,
                         struct batch_inputs *in)
 {
@@ -55,7 +84,7 @@ static int repeat_batch(struct session *s, const struct options *o, day_t as_of,
     date_format(latest, last);
     int revision = 0;
     int64_t id = session_find_batch(s, as_of, 0, &revision);
-    int same = id > 0 ? inputs_same_as_stored(s->db, id, in) : 0;
+    int same = id > 0 ? revision_with_inputs(s->db, as_of, in) : 0;
     if (same == -2)
         return EX_IOERR;
     if (id < 0 || same < 0) {
@@ -63,7 +92,11 @@ static int repeat_batch(struct session *s, const struct options *o, day_t as_of,
         return db_failure_exit(s->db);
     }
     if (same) {
-        log_info("batch %s already committed with identical inputs: nothing to do", date);
+        if (same == revision)
+            log_info("batch %s already committed with identical inputs: nothing to do", date);
+        else
+            log_info("batch %s already committed with identical inputs as revision %d;"
+                     " revision %d, of a rerun, is in effect: nothing to do", date, same, revision);
         return outputs_write(s->db, o, id, as_of, revision, OUTPUTS_ONLY_MISSING);
     }
     log_error("batch %s is not after the latest committed batch %s%s", date, last,

@@ -105,6 +105,22 @@ CSV
 check_grep '^P1,S1,70.00,3.50,66.50,USD,2026-05-06,MANUAL_REFUND$' "$WORK/reports/2026-05-06/r3/releases.csv" "rest of P1 released"
 check_exit 0 "verify after the adjudication" -- arb verify
 
+# A cron retry of 05-06 with its nightly files, which revisions 1 and 2 were
+# committed with, is a no-op: the rerun's added overrides are not undone,
+# nor is the carrier's correction of 05-05 by a retry of its first files.
+# Files that no revision had are still refused.
+before=$(db_digest)
+rm "$WORK/reports/2026-05-06/r3/decisions.csv"
+check_exit 0 "a retry of a night a rerun replaced" -- "$ARBITER" run --as-of 2026-05-06 \
+    --in "$WORK/in/2026-05-06" --db "$WORK/arbiter.db" --reports "$WORK/reports"
+check_grep "identical inputs as revision 2; revision 3, of a rerun, is in effect: nothing to do" \
+    "$WORK/err" "the retry names the revision in effect"
+[ -s "$WORK/reports/2026-05-06/r3/decisions.csv" ] || fail "the retry did not rewrite the missing report"
+check_exit 0 "a retry of the corrected night" -- arb run --as-of 2026-05-05 --in "$WORK/in/2026-05-05"
+[ "$(db_digest)" = "$before" ] || fail "a retry after a rerun changed the database"
+check_exit 65 "new files for a rerun night" -- arb run --as-of 2026-05-05 --in "$WORK/in/2026-05-04"
+check_grep "inputs differ (use 'arbiter rerun')" "$WORK/err" "new files sent to rerun"
+
 # Rerunning from 05-05 with nothing new keeps the added overrides and the
 # corrected tracking: nothing changes, nothing is paid again.
 before=$(sqlite3 "$WORK/arbiter.db" "SELECT count(*) FROM ledger_txn")
@@ -136,9 +152,8 @@ check_exit 0 "report of a replaced revision" -- "$ARBITER" report --as-of 2026-0
 escrow_rows "$WORK/again/2026-05-06/r3/arbiter-2026-05-06-r3.xlsx" >"$WORK/escrow.again"
 check_file "$WORK/escrow.written" "the replaced revision's escrow as it was written" <"$WORK/escrow.again"
 
-# The original night cannot be run again over the corrected one; the next
-# night goes on from the corrected state; reruns need a committed batch.
-check_exit 65 "original inputs of a rerun night" -- arb run --as-of 2026-05-05 --in "$WORK/in/2026-05-05"
+# The next night goes on from the corrected state; reruns need a
+# committed batch.
 inputs 2026-05-22 '' '' ''
 check_exit 0 "the next night after reruns" -- arb run --as-of 2026-05-22 --in "$WORK/in/2026-05-22"
 check_exit 65 "rerun of a night never run" -- arb rerun --as-of 2026-05-10
