@@ -14,8 +14,8 @@
 
 /* The input files in reading order. From FILE_ADDED_OVERRIDES on are the
  * files that reruns' --overrides add to a batch (one slot per rerun that
- * added one, up to FILE_COUNT): read after the batch's own overrides.csv
- * and reported under that name. */
+ * added one, up to FILE_COUNT): read after the batch's own overrides.csv,
+ * named so in the log, and in the reports as FILE_LABEL_SQL has it. */
 enum input_file {
     FILE_ORDERS,
     FILE_TRACKING,
@@ -24,6 +24,14 @@ enum input_file {
     FILE_ADDED_OVERRIDES,
     FILE_COUNT = FILE_ADDED_OVERRIDES + 8
 };
+
+/* SQL of the label the reports give the input file numbered by column
+ * `col` (enum input_file): its name, and for a file a rerun added,
+ * "overrides.csv added by rerun k", the k-th rerun to add one to the
+ * batch, so that its rejects are told from those of the night's own. */
+#define FILE_LABEL_SQL(col)                                                                        \
+    "CASE " col " WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv' WHEN 2 THEN 'claims.csv'"  \
+    " WHEN 3 THEN 'overrides.csv' ELSE 'overrides.csv added by rerun ' || (" col " - 3) END"
 
 /* "orders.csv", ... by enum input_file. */
 extern const char *const input_file_names[FILE_COUNT];

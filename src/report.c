@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "batch.h"
 #include "csvfile.h"
 #include "date.h"
 #include "money.h"
@@ -48,8 +49,7 @@ static const struct csv_output releases = {
 
 static const struct csv_output rejects = {
     "rejects.csv", "file,row,reason,raw",
-    "SELECT CASE file_no WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv'"
-    " WHEN 2 THEN 'claims.csv' ELSE 'overrides.csv' END, row, reason, raw FROM reject"
+    "SELECT " FILE_LABEL_SQL("file_no") ", row, reason, raw FROM reject"
     " WHERE batch_id = ? ORDER BY file_no, row",
     "ssss", -1};
 

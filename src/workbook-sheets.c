@@ -4,6 +4,8 @@
  * the manual-review list oldest first. */
 #include "workbook-internal.h"
 
+#include "batch.h"
+
 #define N(columns) (sizeof columns / sizeof columns[0])
 
 static const struct wb_column refund_columns[] = {
@@ -123,8 +125,7 @@ static const struct wb_column reject_columns[] = {
 
 static const struct wb_table rejects = {
     "Rejects",
-    "SELECT CASE file_no WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv'"
-    " WHEN 2 THEN 'claims.csv' ELSE 'overrides.csv' END, row, reason, raw FROM reject"
+    "SELECT " FILE_LABEL_SQL("file_no") ", row, reason, raw FROM reject"
     " WHERE batch_id = ?1 ORDER BY file_no, row",
     -1, reject_columns, N(reject_columns), NULL, "No input rows were rejected.",
 };

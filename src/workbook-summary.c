@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <sysexits.h>
 
+#include "batch.h"
+
 #define N(columns) (sizeof columns / sizeof columns[0])
 #define SUMMARY "Summary"
 #define CHART_COLUMN 5 /* the chart sits right of the refund sections */
@@ -23,9 +25,7 @@ static const struct wb_column file_columns[] = {
 
 static const struct wb_table files = {
     SUMMARY,
-    "SELECT CASE file_no WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv'"
-    " WHEN 2 THEN 'claims.csv' WHEN 3 THEN 'overrides.csv'"
-    " ELSE 'overrides.csv added by a rerun' END,"
+    "SELECT " FILE_LABEL_SQL("file_no") ","
     " CASE WHEN present THEN 'yes' ELSE 'no' END, rows, accepted, duplicates, rejected,"
     " CASE WHEN rows = accepted + duplicates + rejected THEN 'OK' ELSE 'MISMATCH' END"
     " FROM batch_file WHERE batch_id = ?1 ORDER BY file_no",
