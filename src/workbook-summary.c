@@ -77,7 +77,7 @@ static const struct wb_column escrow_columns[] = {
     {"of which fees", WB_MONEY, 4, NULL},
     {"Refunded", WB_MONEY, 5, NULL},
     {"Closing escrow", WB_MONEY, 6, NULL},
-    {"Open orders", WB_MONEY, 7, NULL},
+    {"Open orders (amount)", WB_MONEY, 7, NULL},
     {"Check", WB_CHECK, 8,
      "=IF(AND(ROUND(B#+C#-D#-F#-G#,4)=0,OR(H#=\"\",ROUND(G#-H#,4)=0)),\"OK\",\"MISMATCH\")"},
 };

@@ -225,8 +225,8 @@ def check_summary(book, values, folder, refunds, releases, aging):
         for i, h in enumerate(header[1:-1], start=1):
             check_money_cell(r[i], cur, f"Summary escrow {cur} {h}")
         if not in_effect:  # a replaced revision: open orders cannot be rebuilt
-            expect(v["Open orders"] is None, f"Summary: {cur} open orders of a replaced revision")
-            v["Open orders"] = v["Closing escrow"]
+            expect(v["Open orders (amount)"] is None, f"Summary: {cur} open orders of a replaced revision")
+            v["Open orders (amount)"] = v["Closing escrow"]
         d = {h: as_decimal(v[h], cur) for h in header[1:-1]}
         expect(d["Refunded"] == refunded.get(cur, 0),
                f"Summary: {cur} refunded {d['Refunded']} != refunds.csv {refunded.get(cur, 0)}")
@@ -236,9 +236,9 @@ def check_summary(book, values, folder, refunds, releases, aging):
         expect(d["of which fees"] == fees.get(cur, 0),
                f"Summary: {cur} fees {d['of which fees']} != releases.csv {fees.get(cur, 0)}")
         expect(d["Opening escrow"] + d["Captured"] - d["Released (gross)"] - d["Refunded"]
-               == d["Closing escrow"] == d["Open orders"], f"Summary: {cur} does not reconcile")
-        expect(not in_effect or d["Open orders"] == held.get(cur, 0),
-               f"Summary: {cur} open orders {d['Open orders']} != Escrow aging {held.get(cur)}")
+               == d["Closing escrow"] == d["Open orders (amount)"], f"Summary: {cur} does not reconcile")
+        expect(not in_effect or d["Open orders (amount)"] == held.get(cur, 0),
+               f"Summary: {cur} open orders {d['Open orders (amount)']} != Escrow aging {held.get(cur)}")
         check = r[-1]
         expect(str(check.value).startswith("=IF(AND(") and wv[check.coordinate].value == "OK",
                f"Summary: {cur} check cell {check.value!r} = {wv[check.coordinate].value!r}")
