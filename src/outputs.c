@@ -27,6 +27,15 @@ static bool all_present(const char *dir, const char *workbook)
     return access(workbook, F_OK) == 0;
 }
 
+/* After a failure to write a committed revision's reports: what is safe
+ * to do, for an operator who sees only the errors (--quiet). */
+static void report_hint(const char *date, int revision)
+{
+    log_error("batch %s revision %d is committed, its reports are not complete: once that is"
+              " fixed, 'arbiter report --as-of %s --revision %d' writes them",
+              date, revision, date, revision);
+}
+
 /* The CSVs of one revision, written on a second thread through a
  * connection of its own while the calling thread writes the workbook:
  * both only read the committed batch, and the workbook is the longer.
@@ -82,6 +91,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
         return 0;
     if (report_make_dirs(dir) != 0) {
         log_error("%s: cannot create folder: %s", dir, strerror(errno));
+        report_hint(date, revision);
         return EX_CANTCREAT;
     }
     /* the pages the batch wrote are of no use to the reports: the cache
@@ -117,5 +127,8 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
         log_error("%s", csv.err);
     if (rc)
         log_error("%s", err);
-    return csv.rc ? csv.rc : rc;
+    rc = csv.rc ? csv.rc : rc;
+    if (rc)
+        report_hint(date, revision);
+    return rc;
 }

@@ -118,6 +118,8 @@ mkdir -p "$WORK/reports"
 : >"$WORK/reports/$d"
 check_exit 73 "the night's reports folder is a file" -- arb run --as-of $d --in "$dir"
 check_grep "reports/$d/r1: cannot create folder" "$WORK/err" "night's folder error explained"
+check_grep "batch $d revision 1 is committed, .*'arbiter report --as-of $d --revision 1' writes them" \
+    "$WORK/err" "what to do next told"
 rm "$WORK/reports/$d"
 check_exit 0 "report rebuilds what could not be written" -- arb report --as-of $d
 [ -s "$WORK/reports/$d/r1/decisions.csv" ] || fail "report did not rebuild the CSVs"
