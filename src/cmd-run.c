@@ -42,7 +42,8 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
         log_error("%s", b.err);
         return rc;
     }
-    return outputs_write(s->db, o, b.id, as_of, 1, OUTPUTS_CHECKPOINT_FIRST);
+    return outputs_write(s->db, o, b.id, as_of, 1,
+                         OUTPUTS_CHECKPOINT_FIRST | OUTPUTS_SAY_COMMITTED);
 }
 
 /* The revision of batch as_of, newest first, that was committed with
@@ -97,7 +98,8 @@ static int repeat_batch(struct session *s, const struct options *o, day_t as_of,
         else
             log_info("batch %s already committed with identical inputs as revision %d;"
                      " revision %d, of a rerun, is in effect: nothing to do", date, same, revision);
-        return outputs_write(s->db, o, id, as_of, revision, OUTPUTS_ONLY_MISSING);
+        return outputs_write(s->db, o, id, as_of, revision,
+                             OUTPUTS_ONLY_MISSING | OUTPUTS_SAY_COMMITTED);
     }
     log_error("batch %s is not after the latest committed batch %s%s", date, last,
               id ? " and its inputs differ (use 'arbiter rerun')" : "");

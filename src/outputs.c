@@ -91,7 +91,8 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
         return 0;
     if (report_make_dirs(dir) != 0) {
         log_error("%s: cannot create folder: %s", dir, strerror(errno));
-        report_hint(date, revision);
+        if (flags & OUTPUTS_SAY_COMMITTED)
+            report_hint(date, revision);
         return EX_CANTCREAT;
     }
     /* the pages the batch wrote are of no use to the reports: the cache
@@ -128,7 +129,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     if (rc)
         log_error("%s", err);
     rc = csv.rc ? csv.rc : rc;
-    if (rc)
+    if (rc && (flags & OUTPUTS_SAY_COMMITTED))
         report_hint(date, revision);
     return rc;
 }

@@ -12,6 +12,8 @@
 enum outputs_flag {
     OUTPUTS_ONLY_MISSING = 1,     /* leave the files that already exist alone */
     OUTPUTS_CHECKPOINT_FIRST = 2, /* copy the log into the database (checkpoint.c) first */
+    OUTPUTS_SAY_COMMITTED = 4,    /* on a failure, say the batch is committed and how to
+                                     write its reports (not for `report` itself) */
 };
 
 /* Writes `<reports>/<D>/r<k>/`, with flags of enum outputs_flag. Returns 0

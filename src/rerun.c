@@ -374,7 +374,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     }
     for (long i = 0; i < n && rc == 0; i++)
         rc = outputs_write(s->db, o, links[i].new_id, links[i].as_of, links[i].new_revision,
-                           i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0);
+                           OUTPUTS_SAY_COMMITTED | (i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0));
     free(links);
     return rc;
 }
