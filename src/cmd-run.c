@@ -52,27 +52,18 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
  * replaced still matches its first revision: its files are the same. */
 static int revision_with_inputs(struct db *db, day_t as_of, struct batch_inputs *in)
 {
-    int found = 0;
-    for (int below = INT32_MAX; found == 0;) {
-        sqlite3_stmt *q = db_stmt(db, "SELECT id, revision FROM batch WHERE as_of = ?1"
-                                      " AND finished_at IS NOT NULL AND revision < ?2"
-                                      " ORDER BY revision DESC LIMIT 1");
-        if (!q)
-            return -1;
-        db_bind_int(q, 1, as_of);
-        db_bind_int(q, 2, below);
-        int rc = db_step(q);
-        int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-        below = rc == SQLITE_ROW ? sqlite3_column_int(q, 1) : 0;
-        sqlite3_reset(q);
-        if (rc != SQLITE_ROW)
-            return rc == SQLITE_DONE ? 0 : -1;
-        int same = inputs_same_as_stored(db, id, in);
-        if (same < 0)
-            return same;
-        found = same ? below : 0;
+    sqlite3_stmt *q = db_stmt(db, "SELECT id, revision FROM batch WHERE as_of = ?"
+                                  " AND finished_at IS NOT NULL ORDER BY revision DESC");
+    if (!q)
+        return -1;
+    db_bind_int(q, 1, as_of);
+    int found = 0, rc;
+    while (found == 0 && (rc = db_step(q)) == SQLITE_ROW) {
+        int same = inputs_same_as_stored(db, sqlite3_column_int64(q, 0), in);
+        found = same == 1 ? sqlite3_column_int(q, 1) : same;
     }
-    return found;
+    sqlite3_reset(q);
+    return found != 0 || rc == SQLITE_DONE ? found : -1;
 }
 
 /* A date not after the latest batch: a no-op when the inputs are those a

@@ -76,8 +76,9 @@ int inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *
         return -1;
     int same = 1;
     for (int i = 0; i < FILE_COUNT && same == 1; i++) {
-        char hex[DIGEST_HEX_SIZE] = "";
-        if (in->files[i] && digest_file(in->files[i], hex) != 0) {
+        const char *hex = in->sha256[i];
+        if (in->files[i] && !hex[0] && digest_file(in->files[i], in->sha256[i]) != 0) {
+            in->sha256[i][0] = '\0';
             log_error("%s: read error: %s", input_file_names[i], strerror(errno));
             return -2;
         }

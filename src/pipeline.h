@@ -11,9 +11,12 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "digest.h"
 
 struct batch_inputs {
     FILE *files[FILE_COUNT]; /* NULL: missing */
+    /* each file's checksum once inputs_same_as_stored has read it ("": not yet) */
+    char sha256[FILE_COUNT][DIGEST_HEX_SIZE];
 };
 
 /* Opens the files of an input folder. With `required`, orders, tracking
@@ -31,7 +34,8 @@ void inputs_close(struct batch_inputs *in);
 
 /* 1 when the inputs are byte-identical to those stored for batch_id, 0
  * when they differ, -1 on a database error, -2 when one cannot be read
- * (logged, naming the file). Rewinds the files. */
+ * (logged, naming the file). Reads each file once, however many batches
+ * it is compared with, and rewinds it. */
 int inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *in);
 
 /* Builds batch b (as_of and revision set) from the inputs inside an open

@@ -291,7 +291,7 @@ static int replay(struct session *s, const struct options *o, struct batch_input
         struct batch b = {.db = s->db, .cfg = &s->cfg, .cal = &s->cal,
                           .as_of = links[i].as_of, .revision = links[i].new_revision,
                           .replayed = true};
-        struct batch_inputs in;
+        struct batch_inputs in = {0};
         char date[DATE_TEXT_SIZE];
         date_format(b.as_of, date);
         log_info("rerun: batch %s revision %d", date, b.revision);
