@@ -22,11 +22,14 @@ FILE *files_open_regular(const char *path)
         err = EISDIR;
     else if (!S_ISREG(st.st_mode))
         err = EINVAL;
-    int flags = err ? -1 : fcntl(fd, F_GETFL);
-    FILE *f = flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 ? fdopen(fd, "rb") : NULL;
+    FILE *f = NULL;
+    if (!err) {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0)
+            f = fdopen(fd, "rb");
+        err = f ? 0 : errno;
+    }
     if (!f) {
-        if (!err)
-            err = errno;
         close(fd);
         errno = err;
     }

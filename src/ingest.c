@@ -273,13 +273,13 @@ static enum row_outcome validate_order(struct reader *rd, const char **reason)
         db_bind_int(ins, 9, b->id);
         if (db_exec_stmt(ins) != SQLITE_DONE)
             return ROW_FAILED;
-    }
-    if (fits && sqlite3_changes(db_handle(b->db)) == 1) {
-        escrow->held += amount;
-        return ledger_capture(&b->ledger, order_id, currency, amount) ||
-                       totals_add_book(b->ledger.totals, currency, placed, amount, 1)
-                   ? ROW_FAILED
-                   : ROW_ACCEPTED;
+        if (sqlite3_changes(db_handle(b->db)) == 1) {
+            escrow->held += amount;
+            return ledger_capture(&b->ledger, order_id, currency, amount) ||
+                           totals_add_book(b->ledger.totals, currency, placed, amount, 1)
+                       ? ROW_FAILED
+                       : ROW_ACCEPTED;
+        }
     }
     sqlite3_stmt *same = db_stmt(
         b->db, "SELECT 1 FROM orders WHERE order_id = ?1 AND buyer_id = ?2 AND seller_id = ?3"
