@@ -437,7 +437,8 @@ int db_open(const char *path, bool create, struct db **out, char *err, size_t er
     *out = NULL;
     if (!create && db_missing(path, err, err_size))
         return EX_NOINPUT;
-    if (create && access(path, F_OK) != 0 && errno == ENOENT) {
+    bool in_memory = strcmp(path, ":memory:") == 0; /* no file to make whole */
+    if (create && !in_memory && access(path, F_OK) != 0 && errno == ENOENT) {
         int rc = create_whole(path, err, err_size);
         if (rc)
             return rc;

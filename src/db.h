@@ -21,9 +21,10 @@ void db_configure(void);
 /* True (with a message in err) when no database file is at path. */
 bool db_missing(const char *path, char *err, size_t err_size);
 
-/* Opens (creating when missing) the database at path and brings its schema
- * to DB_SCHEMA_VERSION. Returns 0 or a sysexits code with a message in err;
- * *out is owned by the caller and closed with db_close. */
+/* Opens (creating when missing; ":memory:" is SQLite's in-memory database)
+ * the database at path and brings its schema to DB_SCHEMA_VERSION.
+ * Returns 0 or a sysexits code with a message in err; *out is owned by
+ * the caller and closed with db_close. */
 int db_open(const char *path, bool create, struct db **out, char *err, size_t err_size);
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "checkpoint.h"
 #include "db.h"
@@ -296,6 +297,27 @@ START_TEST(a_constraint_is_arbiters_own_fault)
 }
 END_TEST
 
+/* ":memory:" (the fuzz harnesses' database) is SQLite's in-memory
+ * database, not a file of that name in the working folder that the next
+ * open would find again with the last one's tables. */
+START_TEST(an_in_memory_database_is_no_file)
+{
+    char cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_int_eq(chdir(base_dir), 0);
+    char err[256];
+    for (int pass = 0; pass < 2; pass++) {
+        struct db *db = NULL;
+        ck_assert_msg(db_open(":memory:", true, &db, err, sizeof err) == 0, "%s", err);
+        ck_assert_int_eq(db_exec(db, "CREATE TABLE t(x)"), SQLITE_OK); /* fails if kept */
+        db_close(db);
+        ck_assert_int_eq(file_size(":memory:"), -1);
+        ck_assert_int_eq(file_size(":memory:.new"), -1);
+    }
+    ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
 static Suite *db_suite(void)
 {
     Suite *s = suite_create("db");
@@ -314,6 +336,7 @@ static Suite *db_suite(void)
     tcase_add_test(tc, another_writer_is_busy_retry_later);
     tcase_add_test(tc, a_damaged_page_is_the_files_fault);
     tcase_add_test(tc, a_constraint_is_arbiters_own_fault);
+    tcase_add_test(tc, an_in_memory_database_is_no_file);
     suite_add_tcase(s, tc);
     return s;
 }
