@@ -257,7 +257,7 @@ static int decide_claims(struct batch *b, const struct rules_params *params)
                        " seq INTEGER PRIMARY KEY, claim_id TEXT NOT NULL)") != SQLITE_OK ||
         db_exec(b->db, "DELETE FROM temp.work_claim") != SQLITE_OK)
         return -1;
-    /* in the order of claim_undecided (db.c): the undecided claims only */
+    /* in the order of claim_undecided (db-schema.c): the undecided claims only */
     sqlite3_stmt *fill = db_stmt(b->db, "INSERT INTO temp.work_claim(claim_id) SELECT claim_id"
                                         " FROM claim WHERE decided_batch IS NULL"
                                         " ORDER BY order_id, opened_on, claim_id");
@@ -290,7 +290,7 @@ static int decide_claims(struct batch *b, const struct rules_params *params)
 /* The open orders rules 17-19 could act on as of D, in key order, as
  * (ORDER_COLUMNS, UNDECIDED_CLAIM): a superset the rules engine then
  * decides on (the conditions below are necessary ones of rules 17, 18 and
- * 19). Read through the partial indexes of db.c into temp.candidate, so
+ * 19). Read through the partial indexes of db-schema.c into temp.candidate, so
  * that a night does not read every open order; on a night larger than the
  * database, whose indexes are dropped (pipeline.c), in one pass over the
  * orders. The statement is the cache's (db_stmt), ready to step; NULL on

@@ -24,7 +24,7 @@ struct ledger_target {
 };
 
 /* A FROM clause of batches `b` and their postings `t`: the range of ids
- * each batch wrote (db.c, schema version 5), which an unfinished batch
+ * each batch wrote (db-schema.c, schema version 5), which an unfinished batch
  * leaves open at the end, less other batches' postings inside it. The
  * batches are the outer loop (CROSS JOIN) and batch_id is no index term
  * (+): else SQLite scans the whole ledger, or builds an index of it. */

@@ -97,7 +97,7 @@ int inputs_same_as_stored(struct db *db, int64_t batch_id, struct batch_inputs *
 
 static int insert_batch(struct batch *b)
 {
-    /* the batch's postings get ids from first_txn on (db.c, version 5) */
+    /* the batch's postings get ids from first_txn on (db-schema.c, version 5) */
     sqlite3_stmt *s = db_stmt(b->db, "INSERT INTO batch(as_of, revision, started_at,"
                                      " seller_response_days, protection_days, auto_refund_days,"
                                      " first_txn, config)"
@@ -168,7 +168,7 @@ static long rebuild_min_orders(void)
 
 /* True when the night's orders.csv holds more orders than the database
  * (a first night, a catch-up after an outage): then the indexes of the
- * orders rules 17-19 may act on (db.c) are dropped before ingestion, the
+ * orders rules 17-19 may act on (db-schema.c) are dropped before ingestion, the
  * orders pass and the invariant check of the captures read the whole
  * table instead, and the indexes are built
  * once after it, over the orders left open, instead of being kept row by

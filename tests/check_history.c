@@ -144,7 +144,7 @@ START_TEST(latest_workbook_reads_no_history)
 }
 END_TEST
 
-/* The batch's postings by its range of ledger ids (db.c, version 5). */
+/* The batch's postings by its range of ledger ids (db-schema.c, version 5). */
 START_TEST(latest_checks_read_no_history)
 {
     check_reads(VERIFY_BATCH, 5);
