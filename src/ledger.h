@@ -44,9 +44,11 @@ struct ledger_target {
     " AND +t.kind = 'capture'"
 
 /* A posting `t` of the kind `kind` dated ob.as_of, as (id, as_of, kind,
- * ref, currency and the five legs): the rows LEDGER_DAY_SELECT sums. */
+ * ref, order_id, currency and the five legs): the rows LEDGER_DAY_SELECT
+ * sums. */
 #define LEDGER_POSTING_COLUMNS(kind, t)                                                           \
     " " t ".id AS id, ob.as_of AS as_of, " kind " AS kind, " t ".ref AS ref,"                     \
+    " " t ".order_id AS order_id,"                                                                \
     " " t ".currency AS currency, " t ".buyer_funds AS buyer_funds, " t ".escrow AS escrow,"      \
     " " t ".seller_payable AS seller_payable, " t ".fee_revenue AS fee_revenue,"                   \
     " " t ".refund_payable AS refund_payable"

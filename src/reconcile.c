@@ -1,14 +1,27 @@
 /* reconcile.c: set-based SQL that diffs the ledger before and after a
  * rerun. A posting's identity is (kind, ref); its content is its
- * currency and legs, written as "USD -1000 1000 0 0 0" in column order. */
+ * currency and legs, written as "USD -1000 1000 0 0 0" in column order,
+ * then its order and who pays or is paid (POSTING_PAYEE). */
 #include "reconcile.h"
 
 #include "ledger.h"
 
+/* Who a posting `t` takes money from or gives it to, as the orders table
+ * holds it when the columns are read (before the rollback for the
+ * postings in effect, after the replay for the new ones): the seller of
+ * a release, the buyer and payment method of a capture or a refund. A
+ * correction of the seller, or of the order a claim belongs to, keeps the
+ * amounts and IDs, yet pays someone else: it must be cancelled and added,
+ * not kept. */
+#define POSTING_PAYEE                                                                             \
+    "(SELECT CASE t.kind WHEN 'release' THEN o.seller_id"                                         \
+    "  ELSE o.buyer_id || ' ' || o.payment_method END FROM orders o WHERE o.order_id = t.order_id)"
+
 #define POSTING_COLUMNS                                                                           \
     " t.id, t.kind, t.ref, t.order_id, b.as_of, t.currency, abs(t.escrow),"                        \
     " t.currency || ' ' || t.buyer_funds || ' ' || t.escrow || ' ' || t.seller_payable || ' '"     \
-    "  || t.fee_revenue || ' ' || t.refund_payable"
+    "  || t.fee_revenue || ' ' || t.refund_payable || ' ' || t.order_id || ' '"                    \
+    "  || coalesce(" POSTING_PAYEE ", '')"
 
 static const char create_tables[] =
     "CREATE TEMP TABLE IF NOT EXISTS old_posting(txn_id INTEGER PRIMARY KEY, kind TEXT,"

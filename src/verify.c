@@ -58,12 +58,14 @@ static const char legs_unbalanced[] = "transaction legs do not sum to zero";
     " FROM " from " LEFT JOIN batch b ON b.id = t.batch_id WHERE " where                          \
     " (b.first_txn IS NULL OR b.last_txn IS NULL OR t.id NOT BETWEEN b.first_txn AND b.last_txn)"
 
-/* The (kind, ref) whose postings (a WITH clause `both` of kind, ref,
- * posted, effective) differ from the capture, refund or release in
- * effect. */
+/* The (kind, ref, order) whose postings (a WITH clause `both` of kind,
+ * ref, order_id, posted, effective) differ from the capture, refund or
+ * release in effect: a refund posted against another order than its
+ * own is two problems, one for each order. */
 #define POSTED_CHECK(both)                                                                        \
-    both " SELECT ref, kind || ' in effect ' || sum(effective) || ', posted ' || sum(posted)"     \
-    " FROM both GROUP BY kind, ref HAVING sum(effective) <> sum(posted)"
+    both " SELECT ref, kind || CASE WHEN order_id = ref THEN '' ELSE ' of order ' || order_id END" \
+    "  || ' in effect ' || sum(effective) || ', posted ' || sum(posted)"                         \
+    " FROM both GROUP BY kind, ref, order_id HAVING sum(effective) <> sum(posted)"
 
 #define MORE_THAN_ONE_REFUND "more than one refund in effect"
 #define MORE_THAN_ONE_RELEASE "more than one release in effect"
@@ -89,12 +91,14 @@ static const struct check all_checks[] = {
      " GROUP BY order_id HAVING count(*) > 1"},
     {"ledger postings differ from the captures, refunds and releases in effect",
      POSTED_CHECK(
-         "WITH both AS (SELECT coalesce(o.kind, t.kind) AS kind, t.ref AS ref,"
+         "WITH both AS (SELECT coalesce(o.kind, t.kind) AS kind, t.ref AS ref, t.order_id,"
          "  CASE WHEN coalesce(o.kind, t.kind) = 'capture' THEN t.escrow ELSE -t.escrow END"
          "  AS posted, 0 AS effective FROM ledger_txn t LEFT JOIN ledger_txn o ON o.id = t.reverses"
-         "  UNION ALL SELECT 'capture', order_id, 0, amount FROM orders"
-         "  UNION ALL SELECT 'refund', refund_id, 0, amount FROM refund WHERE status <> 'cancelled'"
-         "  UNION ALL SELECT 'release', order_id, 0, gross FROM release WHERE status <> 'cancelled')")},
+         "  UNION ALL SELECT 'capture', order_id, order_id, 0, amount FROM orders"
+         "  UNION ALL SELECT 'refund', refund_id, order_id, 0, amount FROM refund"
+         "  WHERE status <> 'cancelled'"
+         "  UNION ALL SELECT 'release', order_id, order_id, 0, gross FROM release"
+         "  WHERE status <> 'cancelled')")},
     {"ledger_day differs from the ledger",
      "WITH ledger(as_of, currency, kind, account, amount) AS ("
      LEDGER_DAY_SELECT(LEDGER_POSTINGS_DATED) "),"
@@ -165,14 +169,17 @@ static const struct check rerun_checks[] = {
     {"ledger postings differ from the captures, refunds and releases in effect",
      POSTED_CHECK(
          "WITH dated AS MATERIALIZED (" LEDGER_POSTINGS_DATED_SINCE(SINCE) "),"
-         " both AS (SELECT kind, ref, CASE WHEN kind = 'capture' THEN escrow ELSE -escrow END"
-         "  AS posted, 0 AS effective FROM dated"
-         "  UNION ALL SELECT 'capture', o.order_id, 0, o.amount FROM orders o"
+         " both AS (SELECT kind, ref, order_id,"
+         "  CASE WHEN kind = 'capture' THEN escrow ELSE -escrow END AS posted, 0 AS effective"
+         "  FROM dated"
+         "  UNION ALL SELECT 'capture', o.order_id, o.order_id, 0, o.amount FROM orders o"
          "  WHERE o.order_id IN (SELECT ref FROM dated WHERE kind = 'capture')"
          "  AND o.batch_id IN (SELECT id FROM batch WHERE as_of >= " SINCE ")"
-         "  UNION ALL SELECT 'refund', f.refund_id, 0, f.amount FROM batch b CROSS JOIN refund f"
+         "  UNION ALL SELECT 'refund', f.refund_id, f.order_id, 0, f.amount"
+         "  FROM batch b CROSS JOIN refund f"
          "  ON f.batch_id = b.id WHERE b.as_of >= " SINCE " AND f.status <> 'cancelled'"
-         "  UNION ALL SELECT 'release', l.order_id, 0, l.gross FROM batch b CROSS JOIN release l"
+         "  UNION ALL SELECT 'release', l.order_id, l.order_id, 0, l.gross"
+         "  FROM batch b CROSS JOIN release l"
          "  ON l.batch_id = b.id WHERE b.as_of >= " SINCE " AND l.status <> 'cancelled')")},
 };
 

@@ -250,6 +250,54 @@ check_exit 0 "rerun of the capture's night" -- arb rerun --as-of 2026-06-11
 check_exit 0 "then of the order's night" -- arb rerun --as-of 2026-06-12
 check_exit 0 "verify after the capture went home" -- arb verify
 
+# A correction that changes who is paid, not how much: a claim moved to
+# another order, and a release's seller (OC's capture, from the same
+# buyer by the same payment method, stays). The posting in effect keeps its
+# ID and amount, yet it is not the same money movement: adjustments.csv
+# cancels the old one and adds the new, and the ledger books each refund
+# against its own order. Before, both looked unchanged; the first
+# buyer's refund stayed booked against the first order, which a later
+# night refunded again (rule 19), and verify found nothing.
+inputs 2026-10-20 'OA,BA,S1,2026-10-01,100.00,USD,card_credit,5
+OB,BB,S2,2026-10-01,100.00,USD,card_credit,5
+OC,BC,S3,2026-10-01,70.00,USD,paypal,5
+' 'OA,2026-10-02,shipped
+OB,2026-10-02,shipped
+OC,2026-10-02,delivered
+' 'C1,OA,2026-10-10,not_received,,accepted,2026-10-11
+'
+inputs 2026-11-06 '' '' ''
+rm -f "$WORK/arbiter.db" "$WORK/arbiter.db-wal" "$WORK/arbiter.db-shm"
+nights 2026-10-20
+mkdir -p "$WORK/payee"
+sed 's/^C1,OA,/C1,OB,/' "$WORK/in/2026-10-20/claims.csv" >"$WORK/payee/claims.csv"
+sed 's/^OC,BC,S3,/OC,BC,S9,/' "$WORK/in/2026-10-20/orders.csv" >"$WORK/payee/orders.csv"
+check_exit 0 "rerun that changes who is paid" -- arb rerun --as-of 2026-10-20 --in "$WORK/payee"
+check_file "$WORK/reports/2026-10-20/r2/adjustments.csv" "the payees change" <<CSV
+$AH
+add,refund,RF-C1,OB,100.00,USD,2026-10-20
+cancel,refund,RF-C1,OA,100.00,USD,2026-10-20
+add,release,OC,OC,70.00,USD,2026-10-20
+cancel,release,OC,OC,70.00,USD,2026-10-20
+CSV
+check_exit 0 "verify after the payees changed" -- arb verify
+nights 2026-11-06
+check_grep '^RF-OA,OA,,BA,card_credit,100.00,USD,' "$WORK/reports/2026-11-06/r1/refunds.csv" \
+    "the first order, no longer refunded, is refunded by rule 19"
+[ "$(sqlite3 "$WORK/arbiter.db" "SELECT group_concat(order_id || ' ' || s, ', ') FROM
+    (SELECT order_id, sum(-escrow) AS s FROM ledger_txn WHERE kind <> 'capture'
+     AND ref LIKE 'RF-%' GROUP BY order_id ORDER BY order_id)")" = \
+    "OA 10000, OB 10000" ] || fail "each order refunded once in the ledger"
+check_exit 0 "verify after the next night" -- arb verify
+# and verify finds a refund booked against another order than its own
+cp "$WORK/arbiter.db" "$WORK/moved.db"
+sqlite3 "$WORK/moved.db" "UPDATE ledger_txn SET order_id = 'OA' WHERE kind = 'refund'
+    AND ref = 'RF-C1' AND order_id = 'OB'"
+check_exit 1 "verify of a refund booked against another order" -- \
+    "$ARBITER" verify --db "$WORK/moved.db" --quiet
+check_grep 'RF-C1: refund of order OA in effect 0, posted 10000' "$WORK/out" \
+    "the order the refund is booked against named"
+
 # Seventy currencies in one night, each on ten dates placed (700 open-book
 # entries): every leg and every order reaches the summaries, so the whole
 # check holds, and a rerun of the next night, which checks its escrow
