@@ -107,13 +107,26 @@ static void response_clause(const struct claim_words *w, char *buf, size_t size)
         buf[0] = '\0';
 }
 
+/* Why a claim of goods not received counts them as not delivered (rules
+ * 8 and 9): none delivered, or delivered only after the claim was opened
+ * (rule 6 covers a delivery on or before it). */
+static void undelivered_words(const struct claim_words *w, char *buf, size_t size)
+{
+    if (w->delivered[0])
+        snprintf(buf, size, "not delivered when the claim was opened on %s (promised by %s;"
+                            " delivered on %s)", w->opened, w->promised_by, w->delivered);
+    else
+        snprintf(buf, size, "not delivered (promised by %s)", w->promised_by);
+}
+
 void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size)
 {
     (void)wb;
     struct claim_words w;
     read_words(row, &w);
-    char clause[96], note[600] = "", rejection[128];
+    char clause[96], note[600] = "", rejection[128], undelivered[128];
     response_clause(&w, clause, sizeof clause);
+    undelivered_words(&w, undelivered, sizeof undelivered);
     snprintf(rejection, sizeof rejection, "the seller's rejection on %s does not stop a refund of"
                                           " goods not received", w.responded);
     if (w.note[0])
@@ -151,22 +164,20 @@ void wb_explain_claim(struct wb *wb, sqlite3_stmt *row, char *buf, size_t size)
         break;
     case RULE_INR_NOT_DELIVERED:
         if (rejected_in_time(&w))
-            snprintf(buf, size, "Full refund of %s: not delivered (promised by %s) and the"
-                                " response window, %s, is over; %s.",
-                     w.refund, w.promised_by, w.respond_window, rejection);
+            snprintf(buf, size, "Full refund of %s: %s and the response window, %s, is over; %s.",
+                     w.refund, undelivered, w.respond_window, rejection);
         else
-            snprintf(buf, size, "Full refund of %s: not delivered (promised by %s) and the seller"
-                                " did not respond within %s%s.",
-                     w.refund, w.promised_by, w.respond_window, clause);
+            snprintf(buf, size, "Full refund of %s: %s and the seller did not respond within %s%s.",
+                     w.refund, undelivered, w.respond_window, clause);
         break;
     case RULE_INR_AWAITING_SELLER:
         if (rejected_in_time(&w))
-            snprintf(buf, size, "Pending: not delivered (promised by %s); refunded in full once"
-                                " the response window, %s, is over: %s.",
-                     w.promised_by, w.respond_window, rejection);
+            snprintf(buf, size, "Pending: %s; refunded in full once the response window, %s,"
+                                " is over: %s.",
+                     undelivered, w.respond_window, rejection);
         else
-            snprintf(buf, size, "Pending: not delivered (promised by %s); the seller has %s%s.",
-                     w.promised_by, w.respond_window, clause);
+            snprintf(buf, size, "Pending: %s; the seller has %s%s.", undelivered,
+                     w.respond_window, clause);
         break;
     case RULE_SNAD_NOT_DELIVERED:
         if (w.delivered[0])

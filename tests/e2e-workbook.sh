@@ -186,6 +186,48 @@ else
     fail "rerun exited $rc: $(cat "$T/err")"
 fi
 
+# ---- A claim of goods not received, delivered after it was opened: not
+# delivered as rules 8 and 9 count it, yet tracking shows the delivery,
+# and the Claims sheet must not say "not delivered" as if there were none.
+# why DIR CLAIM: the Why cell of CLAIM on DIR's Claims sheet.
+why() {
+    "$PYTHON" - "$1" "$2" <<'PY'
+import glob, sys, openpyxl
+ws = openpyxl.load_workbook(glob.glob(sys.argv[1] + "/*.xlsx")[0], read_only=True)["Claims"]
+rows = list(ws.iter_rows(values_only=True))
+head = next(i for i, r in enumerate(rows) if r and r[0] == "Claim ID")
+col = rows[head].index("Why")
+print(next(r[col] for r in rows[head + 1:] if r and r[0] == sys.argv[2]))
+PY
+}
+for d in 2026-10-13 2026-10-16; do
+    mkdir -p "$T/late/$d"
+    echo 'order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days' \
+        >"$T/late/$d/orders.csv"
+    echo 'order_id,event_at,status' >"$T/late/$d/tracking.csv"
+    echo 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at' \
+        >"$T/late/$d/claims.csv"
+done
+echo 'L1,B1,S1,2026-10-01,100.00,USD,paypal,5' >>"$T/late/2026-10-13/orders.csv"
+printf 'L1,2026-10-02,shipped\nL1,2026-10-12,delivered\n' >>"$T/late/2026-10-13/tracking.csv"
+echo 'CL1,L1,2026-10-10,not_received,,,' >>"$T/late/2026-10-13/claims.csv"
+for d in 2026-10-13 2026-10-16; do
+    "$ARBITER" run --as-of "$d" --in "$T/late/$d" --db "$T/late.db" --reports "$T/late/rep" \
+        --quiet || fail "late delivery: run $d"
+done
+want="not delivered when the claim was opened on 2026-10-10 (promised by 2026-10-06; delivered on 2026-10-12)"
+for d in 2026-10-13 2026-10-16; do
+    got=$(why "$T/late/rep/$d/r1" CL1)
+    case $got in
+    *"$want"*) ;;
+    *) fail "late delivery $d: Why is '$got'" ;;
+    esac
+done
+case $(why "$T/late/rep/2026-10-16/r1" CL1) in
+"Full refund of 100.00 USD: "*) ;;
+*) fail "late delivery: not refunded on 2026-10-16 by rule 8" ;;
+esac
+
 # ---- The conformance "small" set, 30 nights of real-looking data, written
 # with at most 7 rows per sheet: every night's workbook must still add up.
 if [ -d "$SMALL_SET/input" ]; then
