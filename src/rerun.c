@@ -372,9 +372,16 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         free(links);
         return rc;
     }
-    for (long i = 0; i < n && rc == 0; i++)
-        rc = outputs_write(s->db, o, links[i].new_id, links[i].as_of, links[i].new_revision,
-                           OUTPUTS_SAY_COMMITTED | (i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0));
+    /* every revision's reports, even past one that failed: each failure
+     * names its own `arbiter report` command, and the exit code is the
+     * first failure's */
+    for (long i = 0; i < n; i++) {
+        int written = outputs_write(s->db, o, links[i].new_id, links[i].as_of,
+                                    links[i].new_revision,
+                                    OUTPUTS_SAY_COMMITTED | (i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0));
+        if (rc == 0)
+            rc = written;
+    }
     free(links);
     return rc;
 }

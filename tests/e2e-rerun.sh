@@ -298,6 +298,17 @@ check_exit 1 "verify of a refund booked against another order" -- \
 check_grep 'RF-C1: refund of order OA in effect 0, posted 10000' "$WORK/out" \
     "the order the refund is booked against named"
 
+# A rerun whose reports cannot all be written (a file where a revision's
+# folder goes) still writes every other revision's, and names the report
+# command of the one that failed: 73, the rerun committed.
+: >"$WORK/reports/2026-10-20/r3"
+check_exit 73 "rerun with one report folder in the way" -- arb rerun --as-of 2026-10-20
+check_grep "arbiter report --as-of 2026-10-20 --revision 3" "$WORK/err" "the failed revision's command"
+[ -f "$WORK/reports/2026-11-06/r2/refunds.csv" ] || fail "the later revision has no reports"
+rm "$WORK/reports/2026-10-20/r3"
+check_exit 0 "the failed revision's reports" -- arb report --as-of 2026-10-20 --revision 3
+check_exit 0 "verify after the reports" -- arb verify
+
 # Seventy currencies in one night, each on ten dates placed (700 open-book
 # entries): every leg and every order reaches the summaries, so the whole
 # check holds, and a rerun of the next night, which checks its escrow
