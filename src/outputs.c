@@ -14,19 +14,6 @@
 #include "session.h"
 #include "workbook.h"
 
-static bool all_present(const char *dir, const char *workbook)
-{
-    static const char *const names[] = {"decisions.csv", "refunds.csv", "releases.csv",
-                                        "rejects.csv"};
-    char path[4400];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (access(path, F_OK) != 0)
-            return false;
-    }
-    return access(workbook, F_OK) == 0;
-}
-
 /* After a failure to write a committed revision's reports: what is safe
  * to do, for an operator who sees only the errors (--quiet). */
 static void report_hint(const char *date, int revision)
@@ -87,7 +74,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     session_report_dir(o, as_of, revision, dir, sizeof dir);
     date_format(as_of, date);
     snprintf(workbook, sizeof workbook, "%s/arbiter-%s-r%d.xlsx", dir, date, revision);
-    if (only_missing && all_present(dir, workbook))
+    if (only_missing && access(workbook, F_OK) == 0 && report_csvs_present(db, batch_id, dir))
         return 0;
     if (report_make_dirs(dir) != 0) {
         log_error("%s: cannot create folder: %s", dir, strerror(errno));
@@ -114,7 +101,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     if (write_workbook)
         rc = workbook_write(db, batch_id, csv.ahead, workbook, err, sizeof err);
     if (rc == 0)
-        log_phase_end("written to %s", workbook);
+        log_phase_end(write_workbook ? "written to %s" : "%s was there: kept", workbook);
     if (threaded)
         pthread_join(csv.thread, NULL);
     workbook_prefetch_free(csv.ahead);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "csvfile.h"
@@ -188,27 +189,49 @@ int report_write_rejects(struct db *db, int64_t batch_id, const char *dir, char 
     return write_output(db, batch_id, dir, &rejects, err, err_size);
 }
 
-int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *err,
-                      size_t err_size)
+static const struct csv_output *const every_batch[] = {&decisions, &refunds, &releases, &rejects};
+
+/* Whether the batch is the first of a rerun, which also lists its
+ * adjustments: 1 yes, 0 no, -1 database error. */
+static int is_rerun_start(struct db *db, int64_t batch_id)
 {
-    const struct csv_output *outputs[] = {&decisions, &refunds, &releases, &rejects};
-    if (report_make_dirs(dir) != 0) {
-        snprintf(err, err_size, "%s: cannot create folder: %s", dir, strerror(errno));
-        return EX_CANTCREAT;
-    }
-    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
-        int rc = write_output(db, batch_id, dir, outputs[i], err, err_size);
-        if (rc)
-            return rc;
-    }
     sqlite3_stmt *q = db_stmt(db, "SELECT rerun_start FROM batch WHERE id = ?");
     if (!q)
-        return query_failed(db, adjustments.name, err, err_size);
+        return -1;
     db_bind_int(q, 1, batch_id);
     int step = db_step(q);
     bool rerun_start = step == SQLITE_ROW && sqlite3_column_int(q, 0);
     sqlite3_reset(q);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    return step == SQLITE_ROW || step == SQLITE_DONE ? rerun_start : -1;
+}
+
+int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *err,
+                      size_t err_size)
+{
+    if (report_make_dirs(dir) != 0) {
+        snprintf(err, err_size, "%s: cannot create folder: %s", dir, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    for (size_t i = 0; i < sizeof every_batch / sizeof every_batch[0]; i++) {
+        int rc = write_output(db, batch_id, dir, every_batch[i], err, err_size);
+        if (rc)
+            return rc;
+    }
+    int rerun_start = is_rerun_start(db, batch_id);
+    if (rerun_start < 0)
         return query_failed(db, adjustments.name, err, err_size);
     return rerun_start ? write_output(db, batch_id, dir, &adjustments, err, err_size) : 0;
+}
+
+bool report_csvs_present(struct db *db, int64_t batch_id, const char *dir)
+{
+    char path[4400];
+    for (size_t i = 0; i < sizeof every_batch / sizeof every_batch[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, every_batch[i]->name);
+        if (access(path, F_OK) != 0)
+            return false;
+    }
+    int rerun_start = is_rerun_start(db, batch_id);
+    snprintf(path, sizeof path, "%s/%s", dir, adjustments.name);
+    return rerun_start == 0 || (rerun_start == 1 && access(path, F_OK) == 0);
 }

@@ -4,6 +4,7 @@
 #ifndef ARBITER_REPORT_H
 #define ARBITER_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,10 @@
  * code with a message in err. */
 int report_write_csvs(struct db *db, int64_t batch_id, const char *dir, char *err,
                       size_t err_size);
+
+/* Whether every CSV of batch `batch_id` is in dir (false when the
+ * database cannot say: the caller writes them all again). */
+bool report_csvs_present(struct db *db, int64_t batch_id, const char *dir);
 
 /* Writes only rejects.csv (for a failed batch, before its rollback). */
 int report_write_rejects(struct db *db, int64_t batch_id, const char *dir, char *err,

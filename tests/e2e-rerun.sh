@@ -308,6 +308,11 @@ check_grep "arbiter report --as-of 2026-10-20 --revision 3" "$WORK/err" "the fai
 rm "$WORK/reports/2026-10-20/r3"
 check_exit 0 "the failed revision's reports" -- arb report --as-of 2026-10-20 --revision 3
 check_exit 0 "verify after the reports" -- arb verify
+# a cron retry of that night writes again a missing adjustments.csv of
+# the revision in effect, as it does the other reports
+rm "$WORK/reports/2026-10-20/r3/adjustments.csv"
+check_exit 0 "retry of the rerun night" -- arb run --as-of 2026-10-20 --in "$WORK/in/2026-10-20"
+[ -f "$WORK/reports/2026-10-20/r3/adjustments.csv" ] || fail "the retry left adjustments.csv missing"
 
 # Seventy currencies in one night, each on ten dates placed (700 open-book
 # entries): every leg and every order reaches the summaries, so the whole
