@@ -69,28 +69,50 @@ static const struct file_kind kinds[FILE_OVERRIDES + 1] = {
                         ingest_validate_override},
 };
 
-/* Maps the header's columns; a required column missing fails the batch. */
+/* Maps the header's columns; a required column missing, or a known one
+ * given twice (which of the two would be read?), fails the batch. The
+ * log names the columns it ignores. */
 static int read_header(struct reader *rd, const struct csv_row *row)
 {
     const char *name = input_file_names[rd->which];
     rd->header_fields = row->n_fields;
-    size_t known = 0;
     for (int i = 0; i < MAX_COLUMNS && rd->kind->columns[i].name; i++) {
+        const char *column = rd->kind->columns[i].name;
         rd->map[i] = -1;
-        for (size_t f = 0; f < row->n_fields; f++)
-            if (strcmp(row->fields[f], rd->kind->columns[i].name) == 0) {
-                rd->map[i] = (int)f;
-                known++;
-                break;
+        for (size_t f = 0; f < row->n_fields; f++) {
+            if (strcmp(row->fields[f], column) != 0)
+                continue;
+            if (rd->map[i] >= 0) {
+                snprintf(rd->b->err, sizeof rd->b->err,
+                         "%s: row 1: column '%s' given twice (columns %d and %zu)", name, column,
+                         rd->map[i] + 1, f + 1);
+                return EX_DATAERR;
             }
+            rd->map[i] = (int)f;
+        }
         if (rd->map[i] < 0 && !rd->kind->columns[i].optional) {
             snprintf(rd->b->err, sizeof rd->b->err, "%s: row 1: missing column '%s'", name,
-                     rd->kind->columns[i].name);
+                     column);
             return EX_DATAERR;
         }
     }
-    if (known < row->n_fields)
-        log_warn("%s: %zu unknown column(s) ignored", name, row->n_fields - known);
+    char unknown[256] = "";
+    size_t n_unknown = 0, used = 0;
+    for (size_t f = 0; f < row->n_fields; f++) {
+        bool known = false;
+        for (int i = 0; i < MAX_COLUMNS && rd->kind->columns[i].name && !known; i++)
+            known = rd->map[i] == (int)f;
+        if (known)
+            continue;
+        n_unknown++;
+        int wrote = snprintf(unknown + used, sizeof unknown - used, "%s'%.64s'",
+                             used ? ", " : "", row->fields[f]);
+        used = wrote < 0 || (size_t)wrote >= sizeof unknown - used ? sizeof unknown - 1
+                                                                  : used + (size_t)wrote;
+    }
+    if (n_unknown)
+        log_warn("%s: %zu unknown column(s) ignored: %s%s", name, n_unknown, unknown,
+                 used == sizeof unknown - 1 ? "..." : "");
     return 0;
 }
 

@@ -185,6 +185,18 @@ printf 'claim_id,order_id,opened_at,reason,amount,seller_response\n' >"$empty/cl
 printf 'order_id,event_at,status\n' >"$empty/tracking.csv"
 check_exit 65 "missing column" -- arb run --as-of 2026-03-13 --in "$empty"
 check_grep "claims.csv: row 1: missing column 'responded_at'" "$WORK/err" "missing column named"
+# a column given twice is refused (which of the two would be read?), and
+# the columns arbiter ignores are named in its warning
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at,note\n' \
+    >"$empty/claims.csv"
+printf 'order_id,event_at,status,order_id\n' >"$empty/tracking.csv"
+check_exit 65 "a column given twice" -- arb run --as-of 2026-03-13 --in "$empty"
+check_grep "tracking.csv: row 1: column 'order_id' given twice (columns 1 and 4)" "$WORK/err" \
+    "the column given twice named"
+printf 'order_id,event_at,status\n' >"$empty/tracking.csv"
+"$ARBITER" run --as-of 2026-03-13 --in "$empty" --db "$WORK/columns.db" \
+    --reports "$WORK/columns" --quiet 2>"$WORK/err" >/dev/null
+check_grep "claims.csv: 1 unknown column(s) ignored: 'note'" "$WORK/err" "the ignored column named"
 # A folder that is not there (a mistyped --in, a feed that never came) is
 # not a night of empty files, even with --allow-missing.
 check_exit 66 "a missing folder with --allow-missing" -- arb run --as-of 2026-03-13 \
