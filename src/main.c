@@ -1,4 +1,5 @@
 /* main.c: arbiter's entry point: finds the command and runs it. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "db.h"
 #include "log.h"
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         cli_usage(argc < 2 ? stderr : stdout);
@@ -38,4 +39,21 @@ int main(int argc, char **argv)
     log_init(opts.quiet);
     db_configure();
     return cmd->exec(&opts);
+}
+
+/* What status, verify, --help and --version print goes to stdout, often
+ * a file a monitoring script reads: a write that failed (a full disk) is
+ * an I/O error (74), not an empty file and exit 0. */
+int main(int argc, char **argv)
+{
+    int rc = run_command(argc, argv);
+    errno = 0;
+    int flushed = fflush(stdout);
+    if (flushed != 0 || ferror(stdout)) {
+        fprintf(stderr, "arbiter: cannot write to standard output: %s\n",
+                flushed != 0 && errno ? strerror(errno) : "a write failed");
+        if (rc == 0)
+            rc = EX_IOERR;
+    }
+    return rc;
 }

@@ -21,6 +21,15 @@ check_exit 0 "run --help" -- "$ARBITER" run --help
 check_grep 'as-of' "$WORK/out" "run usage names its options"
 check_exit 0 "--version" -- "$ARBITER" --version
 check_grep '^arbiter [0-9]' "$WORK/out" "version printed"
+# what cannot be written to stdout (a full disk) is an I/O error, not exit 0
+if [ -w /dev/full ]; then
+    CHECKS=$((CHECKS + 1))
+    "$ARBITER" --version >/dev/full 2>"$WORK/err"
+    rc=$?
+    [ "$rc" -eq 74 ] || fail "--version into a full disk: exit $rc, want 74"
+    check_grep 'cannot write to standard output: No space left on device' "$WORK/err" \
+        "the failed write said"
+fi
 check_exit 64 "no command" -- "$ARBITER"
 check_exit 64 "unknown command" -- "$ARBITER" frobnicate
 check_grep "unknown command 'frobnicate'" "$WORK/err" "unknown command named"
@@ -129,6 +138,8 @@ check_exit 0 "status" -- arb status
 check_grep '^batch as_of=2026-03-10 revision=1 in_effect=yes' "$WORK/out" "status lists the batch"
 check_grep '^escrow currency=USD open_orders=1 amount=100.00$' "$WORK/out" "status shows escrow held"
 check_grep '^refunds payment_method=alipay currency=JPY count=1 amount=250$' "$WORK/out" "status shows refunds"
+[ -w /dev/full ] && check_exit 74 "status into a full disk" -- sh -c '"$@" >/dev/full' sh \
+    "$ARBITER" status --db "$WORK/arbiter.db" --quiet
 check_exit 0 "verify" -- arb verify
 check_grep '^verify: ok$' "$WORK/out" "verify ok"
 
