@@ -143,11 +143,15 @@ static int fail_threshold(struct batch *b, enum input_file which, const struct o
     int rc = report_write_rejects(b->db, b->id, dir, err, sizeof err);
     if (rc)
         log_error("%s", err);
+    char where[600];
+    if (rc)
+        snprintf(where, sizeof where, "the rejects could not be written: see above");
+    else
+        snprintf(where, sizeof where, "rejects in %.512s/rejects.csv", dir);
     snprintf(b->err, sizeof b->err,
-             "%s: %ld of %ld rows rejected, over the %.2f%% limit: batch not committed"
-             " (rejects in %.512s/rejects.csv)",
+             "%s: %ld of %ld rows rejected, over the %.2f%% limit: batch not committed (%s)",
              input_file_names[which], b->files[which].rejected, b->files[which].rows,
-             b->cfg->max_reject_rate * 100, dir);
+             b->cfg->max_reject_rate * 100, where);
     return EX_DATAERR;
 }
 
