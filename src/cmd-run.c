@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "log.h"
 #include "outputs.h"
 #include "pipeline.h"
@@ -27,9 +28,11 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
         log_error("%s: cannot start the batch: %s", o->db_path, db_errmsg(s->db));
         return db_failure_exit(s->db);
     }
+    interrupt_set_stage(INTERRUPT_BUILDING, NULL);
     rc = pipeline_build(&b, in, o);
     if (rc == 0) {
         log_phase_begin("commit");
+        interrupt_set_stage(INTERRUPT_COMMITTING, NULL);
         if (db_exec(s->db, "COMMIT") != SQLITE_OK) {
             snprintf(b.err, sizeof b.err, "cannot commit the batch: %s", db_errmsg(s->db));
             rc = db_failure_exit(s->db);

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "interrupt.h"
 #include "log.h"
 
 static int run_command(int argc, char **argv)
@@ -37,6 +38,7 @@ static int run_command(int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     log_init(opts.quiet);
+    interrupt_install();
     db_configure();
     return cmd->exec(&opts);
 }

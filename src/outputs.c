@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "checkpoint.h"
+#include "interrupt.h"
 #include "log.h"
 #include "report.h"
 #include "session.h"
@@ -21,6 +22,23 @@ static void report_hint(const char *date, int revision)
     log_error("batch %s revision %d is committed, its reports are not complete: once that is"
               " fixed, 'arbiter report --as-of %s --revision %d' writes them",
               date, revision, date, revision);
+}
+
+/* What an interruption while the reports are written says (interrupt.h). */
+static void set_interrupt_hint(const char *date, int revision, unsigned flags)
+{
+    char hint[600];
+    if (flags & OUTPUTS_SAY_COMMITTED)
+        snprintf(hint, sizeof hint, "batch %s revision %d is committed, its reports are not"
+                 " complete: 'arbiter report --as-of %s --revision %d' writes them%s", date,
+                 revision, date, revision,
+                 flags & OUTPUTS_MORE_FOLLOW ? ", and so for each later revision of the rerun"
+                                             : "");
+    else
+        snprintf(hint, sizeof hint, "the reports of batch %s revision %d are not complete:"
+                 " 'arbiter report --as-of %s --revision %d' writes them", date, revision, date,
+                 revision);
+    interrupt_set_stage(INTERRUPT_REPORTING, hint);
 }
 
 /* The CSVs of one revision, written on a second thread through a
@@ -76,6 +94,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     snprintf(workbook, sizeof workbook, "%s/arbiter-%s-r%d.xlsx", dir, date, revision);
     if (only_missing && access(workbook, F_OK) == 0 && report_csvs_present(db, batch_id, dir))
         return 0;
+    set_interrupt_hint(date, revision, flags);
     if (report_make_dirs(dir) != 0) {
         log_error("%s: cannot create folder: %s", dir, strerror(errno));
         if (flags & OUTPUTS_SAY_COMMITTED)

@@ -14,6 +14,7 @@ enum outputs_flag {
     OUTPUTS_CHECKPOINT_FIRST = 2, /* copy the log into the database (checkpoint.c) first */
     OUTPUTS_SAY_COMMITTED = 4,    /* on a failure, say the batch is committed and how to
                                      write its reports (not for `report` itself) */
+    OUTPUTS_MORE_FOLLOW = 8,      /* later revisions' reports come after these (rerun) */
 };
 
 /* Writes `<reports>/<D>/r<k>/`, with flags of enum outputs_flag. Returns 0

@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "csvfile.h"
 #include "date.h"
+#include "interrupt.h"
 #include "money.h"
 
 struct csv_output {
@@ -92,6 +93,7 @@ int report_open_file(const char *dir, const char *name, FILE **out, char *err, s
         snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
         return EX_CANTCREAT;
     }
+    interrupt_watch_file(tmp);
     return 0;
 }
 
@@ -106,17 +108,18 @@ int report_commit_file(FILE *f, const char *dir, const char *name, char *err, si
         failed = true;
         saved = errno;
     }
+    int rc = 0;
     if (failed) {
         snprintf(err, err_size, "%s: write error: %s", tmp, strerror(saved));
         remove(tmp);
-        return EX_IOERR;
-    }
-    if (rename(tmp, final) != 0) {
+        rc = EX_IOERR;
+    } else if (rename(tmp, final) != 0) {
         snprintf(err, err_size, "%s: cannot rename into place: %s", final, strerror(errno));
         remove(tmp);
-        return EX_CANTCREAT;
+        rc = EX_CANTCREAT;
     }
-    return 0;
+    interrupt_forget_file(tmp);
+    return rc;
 }
 
 /* The failed query of output `name`, said in err; its exit code. */
@@ -136,6 +139,7 @@ static int abandon_output(struct db *db, FILE *f, const char *dir, const char *n
     char tmp[4200];
     temp_path(dir, name, tmp);
     remove(tmp);
+    interrupt_forget_file(tmp);
     return rc;
 }
 

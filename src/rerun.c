@@ -10,6 +10,7 @@
 
 #include "buffer.h"
 #include "filestore.h"
+#include "interrupt.h"
 #include "ledger.h"
 #include "log.h"
 #include "outputs.h"
@@ -332,6 +333,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         log_error("%s: cannot start the rerun: %s", o->db_path, db_errmsg(s->db));
         return db_failure_exit(s->db);
     }
+    interrupt_set_stage(INTERRUPT_BUILDING, NULL);
     int64_t found = session_find_batch(s, o->as_of, 0, NULL);
     long n = 0;
     int rc = 0;
@@ -362,6 +364,8 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
             log_phase_end("invariants hold");
         }
     }
+    if (rc == 0)
+        interrupt_set_stage(INTERRUPT_COMMITTING, NULL);
     if (rc == 0 && db_exec(s->db, "COMMIT") != SQLITE_OK) {
         snprintf(err, sizeof err, "cannot commit the rerun: %s", db_errmsg(s->db));
         rc = db_failure_exit(s->db);
@@ -378,7 +382,8 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     for (long i = 0; i < n; i++) {
         int written = outputs_write(s->db, o, links[i].new_id, links[i].as_of,
                                     links[i].new_revision,
-                                    OUTPUTS_SAY_COMMITTED | (i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0));
+                                    OUTPUTS_SAY_COMMITTED | (i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0) |
+                                        (i + 1 < n ? OUTPUTS_MORE_FOLLOW : 0));
         if (rc == 0)
             rc = written;
     }

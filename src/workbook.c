@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "log.h"
 #include "totals.h"
 #include "workbook-deflate.h"
@@ -81,14 +82,10 @@ static int close_error_code(lxw_error e)
                                                                                 : EX_IOERR;
 }
 
-int workbook_write(struct db *db, int64_t batch_id, struct workbook_prefetch *ahead,
-                   const char *path, char *err, size_t err_size)
+/* workbook_write into its temporary name tmp, then renamed to path. */
+static int write_and_rename(struct db *db, int64_t batch_id, struct workbook_prefetch *ahead,
+                            const char *tmp, const char *path, char *err, size_t err_size)
 {
-    char tmp[4400];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        snprintf(err, err_size, "%.200s...: path too long", path);
-        return EX_CANTCREAT;
-    }
     struct wb wb = {.db = db, .batch_id = batch_id, .max_rows = rows_per_sheet(),
                     .ahead = ahead, .err = err, .err_size = err_size};
     sqlite3_stmt *q = totals_open_book_kept(db) == 0
@@ -154,4 +151,18 @@ int workbook_write(struct db *db, int64_t batch_id, struct workbook_prefetch *ah
         return EX_CANTCREAT;
     }
     return 0;
+}
+
+int workbook_write(struct db *db, int64_t batch_id, struct workbook_prefetch *ahead,
+                   const char *path, char *err, size_t err_size)
+{
+    char tmp[4400];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        snprintf(err, err_size, "%.200s...: path too long", path);
+        return EX_CANTCREAT;
+    }
+    interrupt_watch_file(tmp); /* removed if the process is interrupted */
+    int rc = write_and_rename(db, batch_id, ahead, tmp, path, err, err_size);
+    interrupt_forget_file(tmp);
+    return rc;
 }

@@ -1,0 +1,73 @@
+#!/bin/sh
+# e2e-interrupt.sh: SIGINT, SIGTERM and SIGHUP (a Ctrl-C, a cron timeout,
+# a closed terminal) end `arbiter run` by the signal, as before, with one
+# line on stderr that says where the batch stands, and leave no report
+# under its temporary name: interrupted before the commit, the database
+# holds no batch and the night runs again; interrupted while the reports
+# are written, the batch is committed and the command the line names
+# writes them.
+. "$SRCDIR/tests/lib.sh"
+
+ORDERS=${INTERRUPT_ORDERS:-60000}
+D=2026-06-01
+mkdir -p "$WORK/in/$D"
+awk -v d="$D" -v n="$ORDERS" -v dir="$WORK/in/$D" 'BEGIN {
+    o = dir "/orders.csv"; t = dir "/tracking.csv"; c = dir "/claims.csv"
+    print "order_id,buyer_id,seller_id,placed_at,amount,currency,payment_method,promised_days" > o
+    print "order_id,event_at,status" > t
+    print "claim_id,order_id,opened_at,reason,amount,seller_response,responded_at" > c
+    for (i = 0; i < n; i++) {
+        printf "O%06d,B%d,S%d,2026-05-01,%d.%02d,USD,paypal,5\n", i, i % 97, i % 13, 10 + i % 90, i % 100 > o
+        printf "O%06d,2026-05-02,shipped\n", i > t
+        if (i % 2 == 0) printf "O%06d,2026-05-03,delivered\n", i > t
+        if (i % 10 == 1) printf "C%06d,O%06d,2026-05-20,not_received,,,\n", i, i > c
+    }
+}'
+
+# interrupt SIGNAL LINE: runs the night into a fresh database and sends
+# SIGNAL once the log shows LINE; the exit code in $got, stderr in err.
+interrupt() {
+    rm -rf "$WORK/db"* "$WORK/reports"
+    "$ARBITER" run --as-of "$D" --in "$WORK/in/$D" --db "$WORK/db" --reports "$WORK/reports" \
+        2>"$WORK/err" &
+    pid=$!
+    tries=0
+    while ! grep -q "$2" "$WORK/err" && [ "$tries" -lt 3000 ]; do
+        sleep 0.01
+        tries=$((tries + 1))
+    done
+    kill -s "$1" "$pid" 2>/dev/null
+    wait "$pid"
+    got=$?
+}
+
+# Before the commit: no batch, nothing else; the night then runs whole.
+for sig in INT HUP; do
+    CHECKS=$((CHECKS + 1))
+    interrupt "$sig" 'orders.csv: .* rows'
+    case $sig in INT) want=130 ;; HUP) want=129 ;; esac
+    [ "$got" -eq "$want" ] || fail "SIG$sig while reading: exit $got, want $want"
+    check_grep "^arbiter: interrupted by SIG$sig: the batch was not committed" "$WORK/err" \
+        "SIG$sig while reading: said"
+    [ "$(sqlite3 "$WORK/db" 'SELECT count(*) FROM batch' 2>/dev/null || echo 0)" = 0 ] ||
+        fail "SIG$sig while reading: a batch is in the database"
+    check_exit 0 "the night after SIG$sig" -- "$ARBITER" run --as-of "$D" --in "$WORK/in/$D" \
+        --db "$WORK/db" --reports "$WORK/reports" --quiet
+done
+
+# While the reports are written: committed, no temporary file left, and
+# the command named writes the reports.
+CHECKS=$((CHECKS + 1))
+interrupt TERM 'phase commit'
+[ "$got" -eq 143 ] || fail "SIGTERM while reporting: exit $got, want 143 (the run took too little time?)"
+check_grep "^arbiter: interrupted by SIGTERM: batch $D revision 1 is committed, its reports are not complete: 'arbiter report --as-of $D --revision 1' writes them$" \
+    "$WORK/err" "SIGTERM while reporting: said"
+[ -z "$(find "$WORK/reports" -name '*.tmp')" ] || fail "SIGTERM left $(find "$WORK/reports" -name '*.tmp')"
+check_exit 0 "report after SIGTERM" -- "$ARBITER" report --as-of "$D" --db "$WORK/db" \
+    --reports "$WORK/reports" --quiet
+for f in decisions.csv refunds.csv releases.csv rejects.csv "arbiter-$D-r1.xlsx"; do
+    [ -s "$WORK/reports/$D/r1/$f" ] || fail "report after SIGTERM: no $f"
+done
+check_exit 0 "verify after SIGTERM" -- "$ARBITER" verify --db "$WORK/db" --quiet
+
+finish
