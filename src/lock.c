@@ -11,6 +11,19 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Run as root (an operator's `arbiter report` by hand, say) on another
+ * user's database, the lock file goes to the database's owner, as SQLite
+ * gives its -wal and -shm files: a root-owned lock of mode 0600 would stop
+ * that user's cron job from every later night (73). */
+static void give_to_database_owner(int fd, const char *db_path)
+{
+    struct stat db, lock;
+    if (geteuid() != 0 || stat(db_path, &db) != 0 || fstat(fd, &lock) != 0)
+        return;
+    if (lock.st_uid != db.st_uid || lock.st_gid != db.st_gid)
+        (void)!fchown(fd, db.st_uid, db.st_gid);
+}
+
 int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
 {
     /* named after the file itself, not the path as typed: through a
@@ -25,6 +38,7 @@ int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
         *code = EX_CANTCREAT;
         return -1;
     }
+    give_to_database_owner(fd, db_path);
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(fd, F_SETLK, &fl) != 0) {
         /* The holder writes its line just after taking the lock: give it

@@ -306,6 +306,17 @@ check_exit 66 "status without a database" -- "$ARBITER" status --db "$WORK/none.
 check_exit 66 "report without a database" -- "$ARBITER" report --as-of 2026-03-10 \
     --db "$WORK/none.db" --reports "$WORK/none-reports"
 [ ! -e "$WORK/none.db.lock" ] || fail "report left a lock file beside no database"
+# Root on another user's database (an operator's report by hand): the
+# lock file it makes is that user's, or their cron job would meet 73.
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$WORK/owned"
+    cp "$WORK/arbiter.db" "$WORK/owned/a.db"
+    chown -R 65534:65534 "$WORK/owned"
+    check_exit 0 "report by root on another user's database" -- "$ARBITER" report \
+        --as-of 2026-03-10 --db "$WORK/owned/a.db" --reports "$WORK/owned/reports" --quiet
+    [ "$(stat -c %u:%g "$WORK/owned/a.db.lock")" = 65534:65534 ] ||
+        fail "the lock file is $(stat -c %u:%g "$WORK/owned/a.db.lock"), not the database's owner's"
+fi
 # A file of no bytes is made a database only by run; status, report and
 # rerun refuse it without writing into it. No command writes arbiter's
 # tables into another program's database.
