@@ -133,7 +133,8 @@ before=$(db_digest)
 check_exit 74 "disk full while writing the database" -- \
     sh -c 'ulimit -f 2048; exec "$0" "$@"' "$ARBITER" run --as-of 2026-03-11 --in "$big" \
     --db "$WORK/arbiter.db" --reports "$WORK/reports" --quiet
-check_grep 'arbiter' "$WORK/err" "disk full explained"
+check_grep "$(realpath "$WORK/arbiter.db"): disk I/O error" "$WORK/err" \
+    "disk full explained, naming the database"
 [ "$(db_digest)" = "$before" ] || fail "disk full: database changed"
 check_exit 0 "verify after the disk filled" -- arb verify
 [ ! -d "$WORK/reports/2026-03-11" ] || fail "disk full: reports written for an uncommitted batch"
