@@ -16,7 +16,7 @@ static int exec_report(const struct options *o)
     int revision = 0;
     int64_t id = session_find_batch(&s, o->as_of, o->revision, &revision);
     if (id < 0) {
-        log_error("%s: cannot read the batches: %s", o->db_path, db_errmsg(s.db));
+        log_error("%s: cannot read the batches: %s", o->db_path, db_errmsg_plain(s.db));
         rc = db_failure_exit(s.db);
     } else if (!id) {
         char date[DATE_TEXT_SIZE];

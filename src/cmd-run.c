@@ -25,7 +25,7 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
     struct batch b = {.db = s->db, .cfg = &s->cfg, .cal = &s->cal, .as_of = as_of, .revision = 1};
     int rc = db_exec(s->db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
-        log_error("%s: cannot start the batch: %s", o->db_path, db_errmsg(s->db));
+        log_error("%s: cannot start the batch: %s", o->db_path, db_errmsg_plain(s->db));
         return db_failure_exit(s->db);
     }
     interrupt_set_stage(INTERRUPT_BUILDING, NULL);
@@ -83,7 +83,7 @@ static int repeat_batch(struct session *s, const struct options *o, day_t as_of,
     if (same == -2)
         return EX_IOERR;
     if (id < 0 || same < 0) {
-        log_error("%s: cannot read batch %s: %s", o->db_path, date, db_errmsg(s->db));
+        log_error("%s: cannot read batch %s: %s", o->db_path, date, db_errmsg_plain(s->db));
         return db_failure_exit(s->db);
     }
     if (same) {
@@ -135,7 +135,7 @@ static int exec_run(const struct options *o)
                                         " WHERE in_effect = 1 AND finished_at IS NOT NULL",
                                   INT64_MIN);
     if (latest == INT64_MIN) {
-        log_error("%s: cannot read the batches: %s", o->db_path, db_errmsg(s.db));
+        log_error("%s: cannot read the batches: %s", o->db_path, db_errmsg_plain(s.db));
         rc = db_failure_exit(s.db);
     } else if (latest >= 0 && as_of <= latest) {
         rc = repeat_batch(&s, o, as_of, (day_t)latest, &in);

@@ -80,7 +80,7 @@ static int exec_status(const struct options *o)
                             " GROUP BY payment_method, currency ORDER BY payment_method, currency",
                             "refunds");
     if (failed) {
-        log_error("%s: database error while reading status: %s", o->db_path, db_errmsg(s.db));
+        log_error("%s: database error while reading status: %s", o->db_path, db_errmsg_plain(s.db));
         rc = db_failure_exit(s.db);
     }
     session_close(&s);

@@ -45,7 +45,7 @@ static int exec_verify(const struct options *o)
         return rc;
     long broken = verify_all(s.db, stdout);
     if (broken < 0) {
-        log_error("%s: database error while verifying: %s", o->db_path, db_errmsg(s.db));
+        log_error("%s: database error while verifying: %s", o->db_path, db_errmsg_plain(s.db));
         rc = db_failure_exit(s.db);
     } else {
         rc = report_problems(broken);

@@ -34,7 +34,7 @@ sqlite3 *db_handle(struct db *db)
  * db_step on this thread. A caller that resets other statements on its
  * way out makes SQLite report "not an error"; db_errmsg and
  * db_failure_exit still give the failure. */
-static _Thread_local char failed_message[1024];
+static _Thread_local char failed_message[320];
 static _Thread_local int failed_code;
 
 /* Whether db's last failure is the one recorded by db_step rather than
@@ -44,28 +44,39 @@ static bool failure_recorded(struct db *db)
     return sqlite3_errcode(db->handle) == SQLITE_OK && failed_message[0];
 }
 
-/* SQLite's message for an error of code `code` on connection `handle`,
- * into `out`. A fault of the file (full, read-only, damaged, an I/O
- * error: exit 74) names the database file, which SQLite's message does
- * not ("database or disk is full"); a damaged file also says what the
- * operator does next (README, exit codes). */
-static const char *message_with_hint(sqlite3 *handle, int code, char *out, size_t size)
+/* SQLite's message for an error of code `code`, into `out`: for a damaged
+ * file ("database disk image is malformed"), with what the operator does
+ * next (README, exit codes). */
+static const char *message_with_hint(const char *message, int code, char *out, size_t size)
 {
-    const char *file = db_code_exit(code) == EX_IOERR ? sqlite3_db_filename(handle, "main") : NULL;
-    snprintf(out, size, "%.600s%s%s%s", file && *file ? file : "", file && *file ? ": " : "",
-             sqlite3_errmsg(handle),
-             (code & 0xff) == SQLITE_CORRUPT ? " (run `arbiter verify` on this database: it lists the"
-                                               " damage; then restore the last backup)"
-                                             : "");
+    bool damaged = (code & 0xff) == SQLITE_CORRUPT;
+    snprintf(out, size, "%s%s", message,
+             damaged ? " (run `arbiter verify` on this database: it lists the damage; then"
+                       " restore the last backup)"
+                     : "");
     return out;
+}
+
+const char *db_errmsg_plain(struct db *db)
+{
+    static _Thread_local char message[320];
+    if (failure_recorded(db))
+        return failed_message;
+    return message_with_hint(sqlite3_errmsg(db->handle), sqlite3_errcode(db->handle), message,
+                             sizeof message);
 }
 
 const char *db_errmsg(struct db *db)
 {
-    static _Thread_local char message[1024];
-    if (failure_recorded(db))
-        return failed_message;
-    return message_with_hint(db->handle, sqlite3_errcode(db->handle), message, sizeof message);
+    static _Thread_local char named[1024];
+    const char *plain = db_errmsg_plain(db);
+    if (db_failure_exit(db) != EX_IOERR)
+        return plain;
+    const char *file = sqlite3_db_filename(db->handle, "main");
+    if (!file || !*file)
+        return plain;
+    snprintf(named, sizeof named, "%.600s: %s", file, plain);
+    return named;
 }
 
 /* The SQLite result code of db's last failure. */
@@ -131,7 +142,8 @@ static int refuse_foreign(struct db *db, bool create, const char *path, char *er
                                      " WHERE type = 'table' AND name = 'batch'", -1);
     if (version == INT64_MIN || tables < 0 || batch < 0) {
         bool text = (failure_code(db) & 0xff) == SQLITE_NOTADB;
-        snprintf(err, err_size, "%s: %s", path, text ? "not an arbiter database" : db_errmsg(db));
+        snprintf(err, err_size, "%s: %s", path,
+                 text ? "not an arbiter database" : db_errmsg_plain(db));
         return text ? EX_DATAERR : db_failure_exit(db);
     }
     if (version < 0 || version > DB_SCHEMA_VERSION) {
@@ -253,7 +265,7 @@ static int open_db(const char *path, bool create, struct db **out, char *err, si
      * steady-state run 5.1 -> 3.5 -> 3.2 s. */
     db_exec(db, "PRAGMA page_size=65536");
     if (db_exec(db, "PRAGMA journal_mode=WAL") != SQLITE_OK) {
-        snprintf(err, err_size, "%s: %s", path, db_errmsg(db));
+        snprintf(err, err_size, "%s: %s", path, db_errmsg_plain(db));
         rc = db_failure_exit(db);
         db_close(db);
         return rc;
@@ -373,7 +385,8 @@ int db_step(sqlite3_stmt *stmt)
 {
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        message_with_hint(sqlite3_db_handle(stmt), rc, failed_message, sizeof failed_message);
+        message_with_hint(sqlite3_errmsg(sqlite3_db_handle(stmt)), rc, failed_message,
+                          sizeof failed_message);
         failed_code = rc;
     }
     return rc;

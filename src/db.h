@@ -83,8 +83,13 @@ int db_exec(struct db *db, const char *sql);
 int64_t db_query_int(struct db *db, const char *sql, int64_t fallback);
 
 /* The message of the last failure on db (a damaged file's says what to do
- * next). The text is this thread's, valid until its next call. */
+ * next); a fault of the file (full, read-only, damaged, an I/O error:
+ * exit 74) starts with the database file's path, which SQLite's message
+ * leaves out ("database or disk is full"). db_errmsg_plain: SQLite's
+ * message alone, for a message that names the file already. The text is
+ * this thread's, valid until its next call. */
 const char *db_errmsg(struct db *db);
+const char *db_errmsg_plain(struct db *db);
 
 /* The sysexits code (SPEC section 8) for the last failure on db, by whose
  * fault it is: EX_TEMPFAIL when another process holds the database,

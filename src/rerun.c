@@ -330,7 +330,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
     bool whole = false;
     date_format(o->as_of, date);
     if (db_exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
-        log_error("%s: cannot start the rerun: %s", o->db_path, db_errmsg(s->db));
+        log_error("%s: cannot start the rerun: %s", o->db_path, db_errmsg_plain(s->db));
         return db_failure_exit(s->db);
     }
     interrupt_set_stage(INTERRUPT_BUILDING, NULL);
@@ -380,10 +380,10 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
      * names its own `arbiter report` command, and the exit code is the
      * first failure's */
     for (long i = 0; i < n; i++) {
+        unsigned flags = OUTPUTS_SAY_COMMITTED | (i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0) |
+                         (i + 1 < n ? OUTPUTS_MORE_FOLLOW : 0);
         int written = outputs_write(s->db, o, links[i].new_id, links[i].as_of,
-                                    links[i].new_revision,
-                                    OUTPUTS_SAY_COMMITTED | (i == 0 ? OUTPUTS_CHECKPOINT_FIRST : 0) |
-                                        (i + 1 < n ? OUTPUTS_MORE_FOLLOW : 0));
+                                    links[i].new_revision, flags);
         if (rc == 0)
             rc = written;
     }
