@@ -131,14 +131,20 @@ static int write_and_rename(struct db *db, int64_t batch_id, struct workbook_pre
     if (wb_write_summary(&wb) == 0)
         wb_write_detail_sheets(&wb);
     unsigned long fast_parts = workbook_deflate_fast_parts();
+    errno = 0; /* what the failed write of a close leaves says why: ENOSPC, EDQUOT */
     lxw_error closed = workbook_close(wb.book); /* frees the book whatever happens */
+    int close_errno = errno;
     free(wb.text);
     if (wb.rc) {
         unlink(tmp);
         return wb.rc;
     }
     if (closed != LXW_NO_ERROR) {
-        snprintf(err, err_size, "%s: cannot write workbook: %s", tmp, lxw_strerror(closed));
+        snprintf(err, err_size, "%s: cannot write workbook: %s%s%s", tmp,
+                 close_errno ? strerror(close_errno) : lxw_strerror(closed),
+                 close_errno ? " (" : "", close_errno ? lxw_strerror(closed) : "");
+        if (close_errno)
+            snprintf(err + strlen(err), err_size - strlen(err), ")");
         unlink(tmp);
         return close_error_code(closed);
     }

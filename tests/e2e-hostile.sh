@@ -139,6 +139,17 @@ check_grep "$(realpath "$WORK/arbiter.db"): disk I/O error" "$WORK/err" \
 check_exit 0 "verify after the disk filled" -- arb verify
 [ ! -d "$WORK/reports/2026-03-11" ] || fail "disk full: reports written for an uncommitted batch"
 check_exit 0 "the night runs once there is room" -- arb run --as-of 2026-03-11 --in "$big"
+# a workbook that does not fit on the disk (its temporary name made a
+# link to /dev/full) says why in arbiter's own line: the system's reason
+# first, then libxlsxwriter's
+if [ -w /dev/full ]; then
+    mkdir -p "$WORK/limited/2026-03-11/r1"
+    ln -s /dev/full "$WORK/limited/2026-03-11/r1/arbiter-2026-03-11-r1.xlsx.tmp"
+    check_exit 74 "a workbook on a full disk" -- "$ARBITER" report --as-of 2026-03-11 \
+        --db "$WORK/arbiter.db" --reports "$WORK/limited" --quiet
+    check_grep 'xlsx.tmp: cannot write workbook: No space left on device (' "$WORK/err" \
+        "the workbook's failure explained"
+fi
 
 # A batch that would break an invariant is refused (70), names it, and
 # leaves the database as it was: each trigger planted in a copy breaks one
