@@ -33,6 +33,13 @@ enum input_file {
     "CASE " col " WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv' WHEN 2 THEN 'claims.csv'"  \
     " WHEN 3 THEN 'overrides.csv' ELSE 'overrides.csv added by rerun ' || (" col " - 3) END"
 
+/* The file's name alone, one of the four that SPEC §6 allows in
+ * rejects.csv's `file` column: an added overrides file is overrides.csv
+ * there (its rows come after the night's own, in file order). */
+#define FILE_NAME_SQL(col)                                                                         \
+    "CASE " col " WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv' WHEN 2 THEN 'claims.csv'"  \
+    " ELSE 'overrides.csv' END"
+
 /* "orders.csv", ... by enum input_file. */
 extern const char *const input_file_names[FILE_COUNT];
 

@@ -51,7 +51,7 @@ static const struct csv_output releases = {
 
 static const struct csv_output rejects = {
     "rejects.csv", "file,row,reason,raw",
-    "SELECT " FILE_LABEL_SQL("file_no") ", row, reason, raw FROM reject"
+    "SELECT " FILE_NAME_SQL("file_no") ", row, reason, raw FROM reject"
     " WHERE batch_id = ? ORDER BY file_no, row",
     "ssss", -1};
 

@@ -93,10 +93,12 @@ reversals=$(sqlite3 "$WORK/arbiter.db" "SELECT group_concat(ref) FROM ledger_txn
 # fee (7000 * 500 + 5000) / 10000 = 350.
 printf 'claim_id,outcome,amount,note\nQ1,refund,,"photos show a torn sleeve"\nQ9,reject,,typo\n' >"$WORK/q1.csv"
 check_exit 0 "rerun with added overrides" -- arb rerun --as-of 2026-05-06 --overrides "$WORK/q1.csv"
-# the added file's reject is told from the night's own overrides.csv
+# the added file's reject is an overrides.csv reject in rejects.csv (SPEC
+# §6 allows no other name), and is told from the night's own on the
+# workbook's Rejects sheet (tests/workbook_check.py)
 check_file "$WORK/reports/2026-05-06/r3/rejects.csv" "the added file's reject named" <<'CSV'
 file,row,reason,raw
-overrides.csv added by rerun 1,3,unknown_claim,"Q9,reject,,typo"
+overrides.csv,3,unknown_claim,"Q9,reject,,typo"
 CSV
 check_file "$WORK/reports/2026-05-06/r3/adjustments.csv" "adjustments of the adjudication" <<CSV
 $AH
