@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ingest-row.h"
+#include "log.h"
 #include "money.h"
 
 /* ---- claims.csv ---- */
@@ -174,6 +175,63 @@ enum row_outcome ingest_validate_claim(struct reader *rd, const char **reason)
 
 enum { V_CLAIM, V_OUTCOME, V_AMOUNT, V_NOTE };
 
+/* Which file of the batch stored each claim's override
+ * (temp.override_source, emptied as the night's overrides.csv begins;
+ * ingest_begin_overrides): a file that a rerun adds (--overrides) is the
+ * disputes team's later word, so its row replaces what an earlier file
+ * said of the same claim, where two rows of one file that disagree are a
+ * duplicate_conflict. Without this, a mistaken adjudication could never
+ * be corrected by a later rerun. */
+int ingest_begin_overrides(struct batch *b)
+{
+    return db_exec(b->db, "CREATE TEMP TABLE IF NOT EXISTS override_source(claim_id TEXT"
+                          " PRIMARY KEY, file_no INTEGER NOT NULL) WITHOUT ROWID;"
+                          " DELETE FROM temp.override_source") == SQLITE_OK
+               ? 0
+               : -1;
+}
+
+/* Records that the current file stored claim_id's override. */
+static enum row_outcome stored_by_this_file(struct reader *rd, const char *claim_id)
+{
+    sqlite3_stmt *s = db_stmt(rd->b->db, "INSERT OR REPLACE INTO temp.override_source"
+                                         "(claim_id, file_no) VALUES (?, ?)");
+    if (!s)
+        return ROW_FAILED;
+    db_bind_text(s, 1, claim_id);
+    db_bind_int(s, 2, rd->which);
+    return db_exec_stmt(s) == SQLITE_DONE ? ROW_ACCEPTED : ROW_FAILED;
+}
+
+/* A row of an added file that disagrees with an earlier file's override
+ * of the same claim replaces it (override_source above); 0 when an
+ * earlier file's was replaced, 1 when this file's own stands (the row is
+ * a conflict), -1 on a database error. */
+static int replace_earlier_override(struct reader *rd, const char *claim_id, const char *outcome,
+                                    bool has_amount, money_t amount)
+{
+    if (rd->which <= FILE_OVERRIDES)
+        return 1;
+    sqlite3_stmt *s = db_stmt(
+        rd->b->db, "UPDATE override SET outcome = ?2, amount = ?3, note = ?4 WHERE claim_id = ?1"
+                   " AND (SELECT file_no FROM temp.override_source WHERE claim_id = ?1) < ?5");
+    if (!s)
+        return -1;
+    db_bind_text(s, 1, claim_id);
+    db_bind_text(s, 2, outcome);
+    if (has_amount)
+        db_bind_int(s, 3, amount);
+    db_bind_text(s, 4, field(rd, V_NOTE));
+    db_bind_int(s, 5, rd->which);
+    if (db_exec_stmt(s) != SQLITE_DONE)
+        return -1;
+    if (sqlite3_changes(db_handle(rd->b->db)) == 0)
+        return 1;
+    log_info("%s: row %ld: claim %s: this override replaces an earlier file's",
+             input_file_names[rd->which], rd->row->row_no, claim_id);
+    return 0;
+}
+
 enum row_outcome ingest_validate_override(struct reader *rd, const char **reason)
 {
     struct batch *b = rd->b;
@@ -223,7 +281,7 @@ enum row_outcome ingest_validate_override(struct reader *rd, const char **reason
     if (db_exec_stmt(ins) != SQLITE_DONE)
         return ROW_FAILED;
     if (sqlite3_changes(db_handle(b->db)) == 1)
-        return ROW_ACCEPTED;
+        return stored_by_this_file(rd, claim_id);
     sqlite3_stmt *same = db_stmt(b->db, "SELECT 1 FROM override WHERE claim_id = ? AND outcome = ?"
                                         " AND amount IS ? AND note = ?");
     if (!same)
@@ -236,5 +294,10 @@ enum row_outcome ingest_validate_override(struct reader *rd, const char **reason
     rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
-    return rc == SQLITE_ROW ? ROW_DUPLICATE : reject(reason, "duplicate_conflict");
+    if (rc == SQLITE_ROW)
+        return ROW_DUPLICATE;
+    int replaced = replace_earlier_override(rd, claim_id, outcome, has_amount, amount);
+    if (replaced < 0)
+        return ROW_FAILED;
+    return replaced == 0 ? stored_by_this_file(rd, claim_id) : reject(reason, "duplicate_conflict");
 }

@@ -95,6 +95,10 @@ enum row_outcome ingest_validate_event(struct reader *rd, const char **reason);
 enum row_outcome ingest_validate_claim(struct reader *rd, const char **reason);
 enum row_outcome ingest_validate_override(struct reader *rd, const char **reason);
 
+/* Before the night's overrides.csv: forgets which file stored each
+ * override (ingest-claims.c); 0, or -1 on a database error. */
+int ingest_begin_overrides(struct batch *b);
+
 /* Writes back the events of the order being read (tracking.csv); 0, or
  * -1 on a database error. Nothing to do when no order is being read. */
 int ingest_flush_events(struct reader *rd);

@@ -251,6 +251,10 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
     st->present = in != NULL;
     double started = log_elapsed();
     int rc = 0;
+    if (which == FILE_OVERRIDES && ingest_begin_overrides(b) != 0) {
+        snprintf(b->err, sizeof b->err, "%s: database error: %s", name, db_errmsg(b->db));
+        return db_failure_exit(b->db);
+    }
     if (in) {
         if (filestore_begin(&rd.store, b->db, b->id, which) != 0) {
             snprintf(b->err, sizeof b->err, "%s: out of memory", name);

@@ -316,6 +316,43 @@ rm "$WORK/reports/2026-10-20/r3/adjustments.csv"
 check_exit 0 "retry of the rerun night" -- arb run --as-of 2026-10-20 --in "$WORK/in/2026-10-20"
 [ -f "$WORK/reports/2026-10-20/r3/adjustments.csv" ] || fail "the retry left adjustments.csv missing"
 
+# A mistaken adjudication corrected by a later rerun: the file that rerun
+# adds is the disputes team's later word on the claim and replaces the
+# earlier file's override (before, it was a duplicate_conflict and the
+# mistake stood); two rows of that one file that disagree are still a
+# conflict, the first standing.
+inputs 2026-09-10 'V1,B1,S1,2026-09-01,100.00,USD,paypal,5
+' 'V1,2026-09-03,delivered
+' 'W1,V1,2026-09-05,not_as_described,30.00,rejected,2026-09-06
+'
+rm -f "$WORK/arbiter.db" "$WORK/arbiter.db-wal" "$WORK/arbiter.db-shm"
+nights 2026-09-10
+printf 'claim_id,outcome,amount,note\nW1,refund,,first look\n' >"$WORK/first.csv"
+printf 'claim_id,outcome,amount,note\nW1,reject,,photos staged\nW1,refund,10.00,no\n' \
+    >"$WORK/second.csv"
+check_exit 0 "rerun with the first adjudication" -- arb rerun --as-of 2026-09-10 \
+    --overrides "$WORK/first.csv"
+check_grep '^W1,V1,not_as_described,REFUND,MANUAL_REFUND,30.00,USD,2026-09-10$' \
+    "$WORK/reports/2026-09-10/r2/decisions.csv" "the first adjudication refunds"
+check_exit 0 "rerun with its correction" -- arb rerun --as-of 2026-09-10 \
+    --overrides "$WORK/second.csv"
+check_grep '^W1,V1,not_as_described,REJECTED,MANUAL_REJECT,,USD,2026-09-10$' \
+    "$WORK/reports/2026-09-10/r3/decisions.csv" "the correction stands"
+check_file "$WORK/reports/2026-09-10/r3/adjustments.csv" "the mistaken refund cancelled" <<CSV
+$AH
+cancel,refund,RF-W1,V1,30.00,USD,2026-09-10
+cancel,release,V1,V1,70.00,USD,2026-09-10
+CSV
+check_file "$WORK/reports/2026-09-10/r3/rejects.csv" "a conflict inside one file" <<'CSV'
+file,row,reason,raw
+overrides.csv,3,duplicate_conflict,"W1,refund,10.00,no"
+CSV
+check_exit 0 "rerun once more: the correction still stands" -- arb rerun --as-of 2026-09-10
+check_grep '^W1,V1,not_as_described,REJECTED,MANUAL_REJECT,,USD,2026-09-10$' \
+    "$WORK/reports/2026-09-10/r4/decisions.csv" "the correction replayed"
+printf '%s\n' "$AH" | check_file "$WORK/reports/2026-09-10/r4/adjustments.csv" "nothing moves again"
+check_exit 0 "verify after the correction" -- arb verify
+
 # Seventy currencies in one night, each on ten dates placed (700 open-book
 # entries): every leg and every order reaches the summaries, so the whole
 # check holds, and a rerun of the next night, which checks its escrow
