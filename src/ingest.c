@@ -297,6 +297,11 @@ int ingest_file(struct batch *b, enum input_file which, FILE *in)
     }
     log_info("%s: %ld rows = %ld accepted + %ld duplicates + %ld rejected (%.3f s)", name,
              st->rows, st->accepted, st->duplicates, st->rejected, log_elapsed() - started);
+    /* an override is a person's adjudication: one not applied is worth a
+     * warning, which --quiet still shows, not only a count */
+    if (which >= FILE_OVERRIDES && st->rejected > 0)
+        log_warn("%s%s: %ld adjudication(s) rejected, not applied: see rejects.csv",
+                 name, which > FILE_OVERRIDES ? " (added by a rerun)" : "", st->rejected);
     return 0;
 }
 

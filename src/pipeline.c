@@ -39,6 +39,7 @@ int inputs_open_dir(const char *dir, const char *overrides_path, bool required,
         return EX_NOINPUT;
     }
     char path[4200];
+    int opened = 0;
     for (int i = FILE_ORDERS; i <= FILE_OVERRIDES; i++) {
         if (i == FILE_OVERRIDES && overrides_path) {
             if (inputs_open_file(overrides_path, FILE_OVERRIDES, in))
@@ -55,6 +56,14 @@ int inputs_open_dir(const char *dir, const char *overrides_path, bool required,
         }
         if (inputs_open_file(path, (enum input_file)i, in))
             return EX_NOINPUT;
+        opened++;
+    }
+    /* a rerun's folder of replacements that replaces nothing is a wrong
+     * folder or misnamed files, not a rerun with nothing new */
+    if (!required && opened == 0) {
+        log_error("%s: holds none of orders.csv, tracking.csv, claims.csv, overrides.csv"
+                  " (the files --in replaces)", dir);
+        return EX_NOINPUT;
     }
     return 0;
 }

@@ -23,7 +23,8 @@ struct batch_inputs {
  * and claims must exist (exit 66) unless allow_missing; overrides.csv is
  * always optional, and `overrides_path` (when not NULL) names the file to
  * read as FILE_OVERRIDES instead. A folder that does not exist is 66,
- * allow_missing or not. Returns 0 or a sysexits code (logged). */
+ * allow_missing or not; without `required` (a rerun's replacements), so
+ * is one that holds none of the four files. Returns 0 or a sysexits code (logged). */
 int inputs_open_dir(const char *dir, const char *overrides_path, bool required,
                     bool allow_missing, struct batch_inputs *in);
 

@@ -84,6 +84,16 @@ cmp -s "$WORK/reports/2026-05-06/r1/decisions.csv" "$WORK/reports/2026-05-06/r2/
 [ ! -f "$WORK/reports/2026-05-21/r2/adjustments.csv" ] || fail "adjustments written outside batch D"
 [ -s "$WORK/reports/2026-05-21/r2/arbiter-2026-05-21-r2.xlsx" ] || fail "no workbook for a new revision"
 check_exit 0 "verify after the correction" -- arb verify
+# a folder of replacements that holds none of the four files (a typo in
+# a name) is refused, not a rerun that replaces nothing
+mkdir -p "$WORK/misnamed"
+cp "$WORK/in/2026-09-10/claims.csv" "$WORK/misnamed/claim.csv"
+before=$(db_digest)
+check_exit 66 "rerun --in a folder of misnamed files" -- arb rerun --as-of 2026-09-10 \
+    --in "$WORK/misnamed"
+check_grep 'misnamed: holds none of orders.csv, tracking.csv, claims.csv, overrides.csv' \
+    "$WORK/err" "the folder's problem named"
+[ "$(db_digest)" = "$before" ] || fail "a refused rerun changed the database"
 [ -z "$(in_effect_twice)" ] || fail "in effect twice: $(in_effect_twice)"
 reversals=$(sqlite3 "$WORK/arbiter.db" "SELECT group_concat(ref) FROM ledger_txn WHERE kind = 'reversal'")
 [ "$reversals" = "RF-P2" ] || fail "reversals: got '$reversals', want RF-P2"
@@ -338,6 +348,8 @@ check_exit 0 "rerun with its correction" -- arb rerun --as-of 2026-09-10 \
     --overrides "$WORK/second.csv"
 check_grep '^W1,V1,not_as_described,REJECTED,MANUAL_REJECT,,USD,2026-09-10$' \
     "$WORK/reports/2026-09-10/r3/decisions.csv" "the correction stands"
+check_grep 'warning: overrides.csv (added by a rerun): 1 adjudication(s) rejected, not applied' \
+    "$WORK/err" "the rejected adjudication told, even with --quiet"
 check_file "$WORK/reports/2026-09-10/r3/adjustments.csv" "the mistaken refund cancelled" <<CSV
 $AH
 cancel,refund,RF-W1,V1,30.00,USD,2026-09-10
