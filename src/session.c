@@ -55,6 +55,9 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
         if (s->lock_fd >= 0)
             rc = 0;
     }
+    if (rc == 0 && (needs & NEED_CREATE_DB) && access(opts->db_path, F_OK) != 0 &&
+        errno == ENOENT)
+        s->created_db = opts->db_path;
     if (rc == 0)
         rc = db_open(opts->db_path, needs & NEED_CREATE_DB, &s->db, err, sizeof err);
     if (rc) {
@@ -64,10 +67,29 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
     return rc;
 }
 
+/* Removes the database this session made, and its log, while the lock
+ * is still held; called when it holds no batch. */
+static void remove_created_db(const char *path)
+{
+    static const char *const sides[] = {"", "-wal", "-shm", "-journal"};
+    char side[4300];
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(side, sizeof side, "%s%s", path, sides[i]);
+        if (unlink(side) != 0 && errno != ENOENT)
+            log_warn("%s: cannot remove the empty database this run made: %s", side,
+                     strerror(errno));
+    }
+}
+
 void session_close(struct session *s)
 {
+    bool discard = s->created_db && s->db &&
+                   db_query_int(s->db, "SELECT count(*) FROM batch", 1) == 0;
     db_close(s->db);
     s->db = NULL;
+    if (discard)
+        remove_created_db(s->created_db);
+    s->created_db = NULL;
     calendar_free(&s->cal);
     lock_release(s->lock_fd);
     s->lock_fd = -1;

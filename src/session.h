@@ -16,6 +16,7 @@ struct session {
     struct calendar cal;
     struct db *db;
     int lock_fd;
+    const char *created_db; /* the path of a database this session made, else NULL */
 };
 
 enum session_needs {
@@ -26,7 +27,10 @@ enum session_needs {
 };
 
 /* Sets up what `needs` asks for. Returns 0, or a sysexits code after
- * logging a one-line message. session_close undoes whatever was done. */
+ * logging a one-line message. session_close undoes whatever was done,
+ * down to a database this session made that holds no batch when it
+ * closes (a first night that failed): no file is left where there was
+ * none. */
 int session_open(struct session *s, const struct options *opts, unsigned needs);
 void session_close(struct session *s);
 

@@ -200,6 +200,12 @@ printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at,n
     >"$empty/claims.csv"
 printf 'order_id,event_at,status,order_id\n' >"$empty/tracking.csv"
 check_exit 65 "a column given twice" -- arb run --as-of 2026-03-13 --in "$empty"
+# a first night that fails leaves no database where there was none
+check_exit 65 "a first night that fails" -- "$ARBITER" run --as-of 2026-03-13 --in "$empty" \
+    --db "$WORK/first.db" --reports "$WORK/first" --quiet
+for f in "$WORK/first.db" "$WORK/first.db-wal" "$WORK/first.db-shm"; do
+    [ ! -e "$f" ] || fail "a failed first night left $f"
+done
 check_grep "tracking.csv: row 1: column 'order_id' given twice (columns 1 and 4)" "$WORK/err" \
     "the column given twice named"
 printf 'order_id,event_at,status\n' >"$empty/tracking.csv"
