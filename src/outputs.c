@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -82,6 +83,31 @@ static void *write_csvs(void *arg)
     }
     j->seconds = log_elapsed() - start;
     return NULL;
+}
+
+void outputs_mark_replaced(const struct options *o, day_t as_of, int old_revision,
+                           int new_revision)
+{
+    char dir[4200], date[DATE_TEXT_SIZE], err[1024], stamp[32];
+    session_report_dir(o, as_of, old_revision, dir, sizeof dir);
+    if (access(dir, F_OK) != 0)
+        return;
+    date_format(as_of, date);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    FILE *f;
+    int rc = report_open_file(dir, "REPLACED.txt", &f, err, sizeof err);
+    if (rc == 0) {
+        fprintf(f, "Revision %d of batch %s was replaced by revision %d, written by a rerun at"
+                   " %s.\nThe reports in this folder are kept as they were written (their"
+                   " workbook says in effect: that was so then);\nthose in effect are in"
+                   " ../r%d/.\n", old_revision, date, new_revision, stamp, new_revision);
+        rc = report_commit_file(f, dir, "REPLACED.txt", err, sizeof err);
+    }
+    if (rc)
+        log_warn("%s", err);
 }
 
 int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_t as_of,

@@ -22,7 +22,7 @@
 struct chain_link {
     int64_t old_id, new_id;
     day_t as_of;
-    int new_revision;
+    int old_revision, new_revision;
 };
 
 #define OPEN_BOOK_ADD                                                                             \
@@ -148,7 +148,7 @@ static int load_chain(struct db *db, day_t from, struct chain_link **links, long
                       size_t err_size)
 {
     sqlite3_stmt *q = db_stmt(db, "SELECT b.id, b.as_of, (SELECT max(revision) FROM batch x"
-                                  " WHERE x.as_of = b.as_of) + 1 FROM batch b"
+                                  " WHERE x.as_of = b.as_of) + 1, b.revision FROM batch b"
                                   " WHERE b.in_effect = 1 AND b.as_of >= ? ORDER BY b.as_of");
     int rc = SQLITE_ERROR;
     if (q) {
@@ -165,6 +165,7 @@ static int load_chain(struct db *db, day_t from, struct chain_link **links, long
             (*links)[*n].old_id = sqlite3_column_int64(q, 0);
             (*links)[*n].as_of = (day_t)sqlite3_column_int64(q, 1);
             (*links)[*n].new_revision = sqlite3_column_int(q, 2);
+            (*links)[*n].old_revision = sqlite3_column_int(q, 3);
             ++*n;
         }
         sqlite3_reset(q);
@@ -386,6 +387,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
                                     links[i].new_revision, flags);
         if (rc == 0)
             rc = written;
+        outputs_mark_replaced(o, links[i].as_of, links[i].old_revision, links[i].new_revision);
     }
     free(links);
     return rc;

@@ -184,7 +184,10 @@ static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
     wb_put_int(sh, 1, sqlite3_column_int64(q, 1));
     wb_sheet_new_row(sh);
     wb_put_text(sh, 0, "In effect", wb->label);
-    wb_put_text(sh, 1, sqlite3_column_int(q, 2) ? "yes" : "no: replaced by a rerun", NULL);
+    /* "when written": a rerun later leaves this file as it is (with a
+     * REPLACED.txt beside it, outputs.c) */
+    wb_put_text(sh, 1, sqlite3_column_int(q, 2) ? "yes, when written" : "no: replaced by a rerun",
+                NULL);
     wb_sheet_new_row(sh);
     wb_put_text(sh, 0, "Run started (UTC)", wb->label);
     wb_put_timestamp(sh, 1, (const char *)sqlite3_column_text(q, 3));

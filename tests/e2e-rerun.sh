@@ -121,6 +121,11 @@ RF-Q1,P1,Q1,B1,paypal,30.00,USD,2026-05-06,2026-05-06,2026-05-11,2026-05-15,MANU
 CSV
 check_grep '^P1,S1,70.00,3.50,66.50,USD,2026-05-06,MANUAL_REFUND$' "$WORK/reports/2026-05-06/r3/releases.csv" "rest of P1 released"
 check_exit 0 "verify after the adjudication" -- arb verify
+# the replaced revision's folder says so (its workbook was right when
+# written), and names the revision in effect
+check_grep '^Revision 2 of batch 2026-05-06 was replaced by revision 3, written by a rerun at ' \
+    "$WORK/reports/2026-05-06/r2/REPLACED.txt" "the replaced revision marked"
+[ ! -e "$WORK/reports/2026-05-06/r3/REPLACED.txt" ] || fail "the revision in effect marked replaced"
 
 # A cron retry of 05-06 with its nightly files, which revisions 1 and 2 were
 # committed with, is a no-op: the rerun's added overrides are not undone,

@@ -216,7 +216,7 @@ def check_summary(book, values, folder, refunds, releases, aging):
     got = {(r[0].value, r[1].value): r[2].value for r in body if r[0].value != "All claims"}
     expect(got == dict(counts), f"Summary: claims by status and rule {got} != {dict(counts)}")
 
-    in_effect = labels["In effect"].value == "yes"
+    in_effect = labels["In effect"].value == "yes, when written"
     header, body = summary_section(ws, "Escrow by currency")
     expect(header[0] == "Currency" and header[-1] == "Check", f"Summary: escrow header {header}")
     refunded = sums_by_currency(refunds, "amount")
