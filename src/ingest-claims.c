@@ -47,6 +47,19 @@ static const char *check_amount(const char *text, const char *currency, money_t 
 
 enum { C_ID, C_ORDER, C_OPENED, C_REASON, C_AMOUNT, C_RESPONSE, C_RESPONDED };
 
+/* A claim row's values as ?1..?5: claim_id, order_id, opened_on, reason,
+ * amount (NULL when none is given). */
+static void bind_claim(sqlite3_stmt *s, const struct reader *rd, day_t opened, bool has_amount,
+                       money_t amount)
+{
+    db_bind_text(s, 1, field(rd, C_ID));
+    db_bind_text(s, 2, field(rd, C_ORDER));
+    db_bind_int(s, 3, opened);
+    db_bind_text(s, 4, field(rd, C_REASON));
+    if (has_amount)
+        db_bind_int(s, 5, amount);
+}
+
 /* Stores a new claim, or merges a repeated row into the stored one.
  *
  * One refund ID: SPEC §4 names a claim's refund RF-<claim_id> and a rule
@@ -69,12 +82,7 @@ static enum row_outcome store_claim(struct reader *rd, const char **reason, day_
                " WHERE ?1 = ?2 OR NOT EXISTS (SELECT 1 FROM orders WHERE order_id = ?1)");
     if (!ins)
         return ROW_FAILED;
-    db_bind_text(ins, 1, claim_id);
-    db_bind_text(ins, 2, field(rd, C_ORDER));
-    db_bind_int(ins, 3, opened);
-    db_bind_text(ins, 4, field(rd, C_REASON));
-    if (has_amount)
-        db_bind_int(ins, 5, amount);
+    bind_claim(ins, rd, opened, has_amount, amount);
     db_bind_text(ins, 6, has_response ? response : NULL);
     if (has_response)
         db_bind_int(ins, 7, responded);
@@ -90,12 +98,7 @@ static enum row_outcome store_claim(struct reader *rd, const char **reason, day_
                " FROM claim WHERE claim_id = ?1");
     if (!old)
         return ROW_FAILED;
-    db_bind_text(old, 1, claim_id);
-    db_bind_text(old, 2, field(rd, C_ORDER));
-    db_bind_int(old, 3, opened);
-    db_bind_text(old, 4, field(rd, C_REASON));
-    if (has_amount)
-        db_bind_int(old, 5, amount);
+    bind_claim(old, rd, opened, has_amount, amount);
     int rc = db_step(old);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(old);
@@ -191,6 +194,18 @@ int ingest_begin_overrides(struct batch *b)
                : -1;
 }
 
+/* An override row's values as ?1..?4: claim_id, outcome, amount (NULL
+ * when none is given), note. */
+static void bind_override(sqlite3_stmt *s, const struct reader *rd, const char *claim_id,
+                          const char *outcome, bool has_amount, money_t amount)
+{
+    db_bind_text(s, 1, claim_id);
+    db_bind_text(s, 2, outcome);
+    if (has_amount)
+        db_bind_int(s, 3, amount);
+    db_bind_text(s, 4, field(rd, V_NOTE));
+}
+
 /* Records that the current file stored claim_id's override. */
 static enum row_outcome stored_by_this_file(struct reader *rd, const char *claim_id)
 {
@@ -217,11 +232,7 @@ static int replace_earlier_override(struct reader *rd, const char *claim_id, con
                    " AND (SELECT file_no FROM temp.override_source WHERE claim_id = ?1) < ?5");
     if (!s)
         return -1;
-    db_bind_text(s, 1, claim_id);
-    db_bind_text(s, 2, outcome);
-    if (has_amount)
-        db_bind_int(s, 3, amount);
-    db_bind_text(s, 4, field(rd, V_NOTE));
+    bind_override(s, rd, claim_id, outcome, has_amount, amount);
     db_bind_int(s, 5, rd->which);
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
@@ -269,28 +280,20 @@ enum row_outcome ingest_validate_override(struct reader *rd, const char **reason
             return reject(reason, bad);
     }
     sqlite3_stmt *ins = db_stmt(b->db, "INSERT OR IGNORE INTO override(claim_id, outcome, amount,"
-                                       " note, batch_id) VALUES (?, ?, ?, ?, ?)");
+                                       " note, batch_id) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!ins)
         return ROW_FAILED;
-    db_bind_text(ins, 1, claim_id);
-    db_bind_text(ins, 2, outcome);
-    if (has_amount)
-        db_bind_int(ins, 3, amount);
-    db_bind_text(ins, 4, field(rd, V_NOTE));
+    bind_override(ins, rd, claim_id, outcome, has_amount, amount);
     db_bind_int(ins, 5, b->id);
     if (db_exec_stmt(ins) != SQLITE_DONE)
         return ROW_FAILED;
     if (sqlite3_changes(db_handle(b->db)) == 1)
         return stored_by_this_file(rd, claim_id);
-    sqlite3_stmt *same = db_stmt(b->db, "SELECT 1 FROM override WHERE claim_id = ? AND outcome = ?"
-                                        " AND amount IS ? AND note = ?");
+    sqlite3_stmt *same = db_stmt(b->db, "SELECT 1 FROM override WHERE claim_id = ?1"
+                                        " AND outcome = ?2 AND amount IS ?3 AND note = ?4");
     if (!same)
         return ROW_FAILED;
-    db_bind_text(same, 1, claim_id);
-    db_bind_text(same, 2, outcome);
-    if (has_amount)
-        db_bind_int(same, 3, amount);
-    db_bind_text(same, 4, field(rd, V_NOTE));
+    bind_override(same, rd, claim_id, outcome, has_amount, amount);
     rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
