@@ -20,15 +20,18 @@ static int reports_ready(const char *dir, char *err, size_t err_size)
 {
     struct stat st;
     int fail = 0;
-    if (report_make_dirs(dir) != 0 || stat(dir, &st) != 0)
+    const char *what = "cannot create folder";
+    if (report_make_dirs(dir) != 0 || stat(dir, &st) != 0) {
         fail = errno;
-    else if (!S_ISDIR(st.st_mode))
+    } else if (!S_ISDIR(st.st_mode)) {
         fail = ENOTDIR;
-    else if (access(dir, W_OK | X_OK) != 0)
+    } else if (access(dir, W_OK | X_OK) != 0) {
         fail = errno;
+        what = "cannot write into the folder";
+    }
     if (!fail)
         return 0;
-    snprintf(err, err_size, "%s: cannot create folder: %s", dir, strerror(fail));
+    snprintf(err, err_size, "%s: %s: %s", dir, what, strerror(fail));
     return EX_CANTCREAT;
 }
 

@@ -114,6 +114,22 @@ check_exit 73 "reports folder is a file" -- arb run --as-of $d --in "$dir"
 check_grep "reports: cannot create folder: Not a directory" "$WORK/err" "reports error explained"
 [ ! -e "$WORK/arbiter.db" ] || fail "reports folder is a file: a database was made"
 rm "$WORK/reports"
+# a read-only reports folder (root may write anywhere: run as nobody)
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+    as_nobody "$ARBITER" --version >/dev/null 2>&1; then
+    ro=$(mktemp -d /tmp/arbiter-ro.XXXXXX)
+    mkdir "$ro/reports"
+    cp -R "$dir" "$ro/in"
+    chown -R 65534:65534 "$ro"
+    chmod 555 "$ro/reports"
+    check_exit 73 "a read-only reports folder" -- as_nobody "$ARBITER" run --as-of $d \
+        --in "$ro/in" --db "$ro/a.db" --reports "$ro/reports" --quiet
+    check_grep "reports: cannot write into the folder: Permission denied" "$WORK/err" \
+        "read-only reports folder explained"
+    [ ! -e "$ro/a.db" ] || fail "read-only reports folder: a database was made"
+    rm -rf "$ro"
+fi
 mkdir -p "$WORK/reports"
 : >"$WORK/reports/$d"
 check_exit 73 "the night's reports folder is a file" -- arb run --as-of $d --in "$dir"
