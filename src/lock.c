@@ -20,6 +20,11 @@ static void give_to_database_owner(int fd, const char *db_path)
     struct stat db, lock;
     if (geteuid() != 0 || stat(db_path, &db) != 0 || fstat(fd, &lock) != 0)
         return;
+    /* only a plain file of one name: the lock was opened without following
+     * a symbolic link, and a hard link the database's owner made to a file
+     * of root's must not hand them that file */
+    if (!S_ISREG(lock.st_mode) || lock.st_nlink != 1)
+        return;
     if (lock.st_uid != db.st_uid || lock.st_gid != db.st_gid)
         (void)!fchown(fd, db.st_uid, db.st_gid);
 }
@@ -32,7 +37,7 @@ int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
     char path[4200], *real = realpath(db_path, NULL);
     snprintf(path, sizeof path, "%s.lock", real ? real : db_path);
     free(real);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         snprintf(err, err_size, "%s: cannot create lock file: %s", path, strerror(errno));
         *code = EX_CANTCREAT;

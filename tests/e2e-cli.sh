@@ -316,6 +316,19 @@ if [ "$(id -u)" = 0 ]; then
         --as-of 2026-03-10 --db "$WORK/owned/a.db" --reports "$WORK/owned/reports" --quiet
     [ "$(stat -c %u:%g "$WORK/owned/a.db.lock")" = 65534:65534 ] ||
         fail "the lock file is $(stat -c %u:%g "$WORK/owned/a.db.lock"), not the database's owner's"
+    # and a lock "file" the owner made a link to one of root's files hands
+    # them nothing: not followed, not given away
+    rm "$WORK/owned/a.db.lock"
+    : >"$WORK/root-only"
+    ln -s "$WORK/root-only" "$WORK/owned/a.db.lock"
+    check_exit 73 "a lock file that is a symbolic link" -- "$ARBITER" report \
+        --as-of 2026-03-10 --db "$WORK/owned/a.db" --reports "$WORK/owned/reports" --quiet
+    [ "$(stat -c %u:%g "$WORK/root-only")" = 0:0 ] || fail "root's file was given away"
+    rm "$WORK/owned/a.db.lock"
+    ln "$WORK/root-only" "$WORK/owned/a.db.lock"
+    check_exit 0 "a lock file that is a hard link" -- "$ARBITER" report \
+        --as-of 2026-03-10 --db "$WORK/owned/a.db" --reports "$WORK/owned/reports" --quiet
+    [ "$(stat -c %u:%g "$WORK/root-only")" = 0:0 ] || fail "root's file was given away (hard link)"
 fi
 # A file of no bytes is made a database only by run; status, report and
 # rerun refuse it without writing into it. No command writes arbiter's
