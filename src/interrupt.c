@@ -34,6 +34,8 @@ static const char *stage_sentence(enum interrupt_stage s)
         return "interrupted while committing: 'arbiter status' shows whether the batch is in";
     case INTERRUPT_REPORTING:
         return "the batch is committed, its reports are not complete";
+    case INTERRUPT_DONE:
+        return "the batch is committed and its reports are written";
     case INTERRUPT_READING:
     default:
         return "nothing was changed";
@@ -84,9 +86,15 @@ void interrupt_install(void)
     sigaddset(&sa.sa_mask, SIGTERM);
     sigaddset(&sa.sa_mask, SIGINT);
     sigaddset(&sa.sa_mask, SIGHUP);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        /* a signal the caller ignores (nohup, a background job's SIGINT)
+         * stays ignored */
+        struct sigaction was;
+        if (sigaction(signals[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN)
+            continue;
+        sigaction(signals[i], &sa, NULL);
+    }
 }
 
 void interrupt_set_stage(enum interrupt_stage s, const char *report_hint)

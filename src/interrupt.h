@@ -13,6 +13,7 @@ enum interrupt_stage {
     INTERRUPT_BUILDING,   /* a batch transaction is open: not committed */
     INTERRUPT_COMMITTING, /* COMMIT is under way: `arbiter status` tells */
     INTERRUPT_REPORTING,  /* committed; its reports are being written */
+    INTERRUPT_DONE,       /* committed, and its reports written */
 };
 
 /* Installs the handlers (main, once). */

@@ -163,5 +163,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     rc = csv.rc ? csv.rc : rc;
     if (rc && (flags & OUTPUTS_SAY_COMMITTED))
         report_hint(date, revision);
+    if (rc == 0)
+        interrupt_set_stage(INTERRUPT_DONE, NULL);
     return rc;
 }
