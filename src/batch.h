@@ -40,6 +40,11 @@ enum input_file {
     "CASE " col " WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv' WHEN 2 THEN 'claims.csv'"  \
     " ELSE 'overrides.csv' END"
 
+/* The order of rejects.csv (SPEC §6: by file, then row) and of the
+ * Rejects sheet: an added overrides file's rows among the night's own by
+ * row, as FILE_NAME_SQL gives them one name. */
+#define REJECT_ORDER_SQL " ORDER BY min(file_no, 3), row, file_no"
+
 /* "orders.csv", ... by enum input_file. */
 extern const char *const input_file_names[FILE_COUNT];
 

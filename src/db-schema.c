@@ -242,7 +242,7 @@ int db_schema_migrate(struct db *db, char *err, size_t err_size, const char *pat
     if (!ok || db_exec(db, sql) != SQLITE_OK || db_exec(db, "COMMIT") != SQLITE_OK) {
         int busy = sqlite3_errcode(db_handle(db)) == SQLITE_BUSY;
         snprintf(err, err_size, "%s: cannot %s schema: %s", path,
-                 version == 0 ? "create" : "upgrade", db_errmsg(db));
+                 version == 0 ? "create" : "upgrade", db_errmsg_plain(db));
         db_exec(db, "ROLLBACK");
         return busy ? EX_TEMPFAIL : version == 0 ? EX_CANTCREAT : EX_IOERR;
     }

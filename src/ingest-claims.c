@@ -297,8 +297,10 @@ enum row_outcome ingest_validate_override(struct reader *rd, const char **reason
     rc = db_exec_stmt(same);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
-    if (rc == SQLITE_ROW)
-        return ROW_DUPLICATE;
+    if (rc == SQLITE_ROW) /* an added file that repeats it makes it its own word too */
+        return rd->which > FILE_OVERRIDES && stored_by_this_file(rd, claim_id) == ROW_FAILED
+                   ? ROW_FAILED
+                   : ROW_DUPLICATE;
     int replaced = replace_earlier_override(rd, claim_id, outcome, has_amount, amount);
     if (replaced < 0)
         return ROW_FAILED;

@@ -52,7 +52,7 @@ static const struct csv_output releases = {
 static const struct csv_output rejects = {
     "rejects.csv", "file,row,reason,raw",
     "SELECT " FILE_NAME_SQL("file_no") ", row, reason, raw FROM reject"
-    " WHERE batch_id = ? ORDER BY file_no, row",
+    " WHERE batch_id = ?" REJECT_ORDER_SQL,
     "ssss", -1};
 
 static const struct csv_output adjustments = {

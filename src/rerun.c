@@ -324,6 +324,26 @@ static int replay(struct session *s, const struct options *o, struct batch_input
     return 0;
 }
 
+/* A replacement overrides.csv (--in) is still the night's first
+ * overrides file: the files earlier reruns added (--overrides) come after
+ * it and replace its rows for the same claims (ingest-claims.c). Said
+ * when that can happen, so that a correction is given with --overrides. */
+static void warn_added_overrides_win(struct db *db, int64_t batch_id, const char *date)
+{
+    sqlite3_stmt *q = db_stmt(db, "SELECT count(*) FROM batch_file WHERE batch_id = ?"
+                                  " AND file_no > ?");
+    if (!q)
+        return;
+    db_bind_int(q, 1, batch_id);
+    db_bind_int(q, 2, FILE_OVERRIDES);
+    long added = db_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (added > 0)
+        log_warn("batch %s: the %ld overrides file(s) earlier reruns added still apply after the"
+                 " replaced overrides.csv, and win for the claims they name: to correct one of"
+                 " them, rerun with --overrides", date, added);
+}
+
 int rerun_batches(struct session *s, const struct options *o, struct batch_inputs *replace)
 {
     struct chain_link *links = NULL;
@@ -348,6 +368,8 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         snprintf(err, sizeof err, "no committed batch %s to rerun", date);
         rc = EX_DATAERR;
     }
+    if (rc == 0 && replace->files[FILE_OVERRIDES])
+        warn_added_overrides_win(s->db, links[0].old_id, date);
     if (rc == 0)
         rc = same_configuration(s, links, n, err, sizeof err);
     if (rc == 0)

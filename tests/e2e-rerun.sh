@@ -368,6 +368,33 @@ check_exit 0 "rerun once more: the correction still stands" -- arb rerun --as-of
 check_grep '^W1,V1,not_as_described,REJECTED,MANUAL_REJECT,,USD,2026-09-10$' \
     "$WORK/reports/2026-09-10/r4/decisions.csv" "the correction replayed"
 printf '%s\n' "$AH" | check_file "$WORK/reports/2026-09-10/r4/adjustments.csv" "nothing moves again"
+# a file that repeats the override in effect makes it its own word: its
+# later row that disagrees is a conflict, not a replacement
+printf 'claim_id,outcome,amount,note\nZZ9,reject,,unknown\nW1,reject,,photos staged\nW1,refund,5.00,no\n' \
+    >"$WORK/third.csv"
+check_exit 0 "rerun with a repeated adjudication" -- arb rerun --as-of 2026-09-10 \
+    --overrides "$WORK/third.csv"
+check_grep '^W1,V1,not_as_described,REJECTED,MANUAL_REJECT,,USD,2026-09-10$' \
+    "$WORK/reports/2026-09-10/r5/decisions.csv" "the repeated adjudication stands"
+# a replaced overrides.csv (--in) is still the night's first file: the
+# added files win for their claims, and the rerun warns so; rejects.csv
+# lists the files' rejects by row, each file's name overrides.csv
+mkdir -p "$WORK/fixin"
+printf 'claim_id,outcome,amount,note\nW1,refund,10.00,final word\nZZ,reject,,unknown\n' \
+    >"$WORK/fixin/overrides.csv"
+check_exit 0 "rerun with a replaced overrides.csv" -- arb rerun --as-of 2026-09-10 \
+    --in "$WORK/fixin"
+check_grep 'warning: batch 2026-09-10: the 3 overrides file(s) earlier reruns added still apply' \
+    "$WORK/err" "the replaced overrides.csv's place told"
+check_grep '^W1,V1,not_as_described,REJECTED,MANUAL_REJECT,,USD,2026-09-10$' \
+    "$WORK/reports/2026-09-10/r6/decisions.csv" "the added files' word stands"
+check_file "$WORK/reports/2026-09-10/r6/rejects.csv" "the rejects by file, then row" <<'CSV'
+file,row,reason,raw
+overrides.csv,2,unknown_claim,"ZZ9,reject,,unknown"
+overrides.csv,3,unknown_claim,"ZZ,reject,,unknown"
+overrides.csv,3,duplicate_conflict,"W1,refund,10.00,no"
+overrides.csv,4,duplicate_conflict,"W1,refund,5.00,no"
+CSV
 check_exit 0 "verify after the correction" -- arb verify
 
 # Seventy currencies in one night, each on ten dates placed (700 open-book
