@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
+
 /* Run as root (an operator's `arbiter report` by hand, say) on another
  * user's database, the lock file goes to the database's owner, as SQLite
  * gives its -wal and -shm files: a root-owned lock of mode 0600 would stop
@@ -62,11 +64,8 @@ int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
         *code = EX_TEMPFAIL;
         return -1;
     }
-    char stamp[32], line[160];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char stamp[LOG_TIMESTAMP_SIZE], line[160];
+    log_timestamp(stamp);
     int len = snprintf(line, sizeof line, "arbiter pid %ld started at %s\n", (long)getpid(), stamp);
     /* Written over the old line, then cut to length, so a reader never
      * finds the file empty once a holder has written. Only the name is

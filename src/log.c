@@ -45,17 +45,22 @@ void log_progress_done(void)
     progress_shown = false;
 }
 
+void log_timestamp(char stamp[LOG_TIMESTAMP_SIZE])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, LOG_TIMESTAMP_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static void emit(const char *level, const char *fmt, va_list ap)
 {
     log_progress_done();
     if (on_terminal) {
         fprintf(stderr, "arbiter: %s%s", level, *level ? ": " : "");
     } else {
-        char stamp[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char stamp[LOG_TIMESTAMP_SIZE];
+        log_timestamp(stamp);
         fprintf(stderr, "%s arbiter[%ld] %s: ", stamp, (long)getpid(), *level ? level : "info");
     }
     vfprintf(stderr, fmt, ap);

@@ -22,6 +22,11 @@ void log_phase_end(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_progress(const char *what, long n);
 void log_progress_done(void);
 
+/* Now, UTC, as "2026-11-25T02:30:01Z" (the log's, the lock's and the
+ * reports' timestamps), into stamp. */
+#define LOG_TIMESTAMP_SIZE 32
+void log_timestamp(char stamp[LOG_TIMESTAMP_SIZE]);
+
 /* Seconds since the program started (monotonic clock). */
 double log_elapsed(void);
 

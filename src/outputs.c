@@ -5,7 +5,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -88,15 +87,12 @@ static void *write_csvs(void *arg)
 void outputs_mark_replaced(const struct options *o, day_t as_of, int old_revision,
                            int new_revision)
 {
-    char dir[4200], date[DATE_TEXT_SIZE], err[1024], stamp[32];
+    char dir[4200], date[DATE_TEXT_SIZE], err[1024], stamp[LOG_TIMESTAMP_SIZE];
     session_report_dir(o, as_of, old_revision, dir, sizeof dir);
     if (access(dir, F_OK) != 0)
         return;
     date_format(as_of, date);
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    log_timestamp(stamp);
     FILE *f;
     int rc = report_open_file(dir, "REPLACED.txt", &f, err, sizeof err);
     if (rc == 0) {
