@@ -15,29 +15,40 @@
 #include "session.h"
 #include "workbook.h"
 
+/* That revision `revision` of batch `date` has incomplete reports, and
+ * the command that writes them (`when` goes before it), into buf: "batch
+ * D revision K is committed, its reports ..." for a run or rerun
+ * (OUTPUTS_SAY_COMMITTED), "the reports of batch D revision K ..." for
+ * `report` itself; with OUTPUTS_MORE_FOLLOW, the later revisions too. */
+static void incomplete_reports(char *buf, size_t size, const char *date, int revision,
+                               unsigned flags, const char *when)
+{
+    char head[128];
+    if (flags & OUTPUTS_SAY_COMMITTED)
+        snprintf(head, sizeof head, "batch %s revision %d is committed, its reports", date,
+                 revision);
+    else
+        snprintf(head, sizeof head, "the reports of batch %s revision %d", date, revision);
+    snprintf(buf, size, "%s are not complete: %s'arbiter report --as-of %s --revision %d' writes"
+             " them%s", head, when, date, revision,
+             flags & OUTPUTS_MORE_FOLLOW ? ", and so for each later revision of the rerun" : "");
+}
+
 /* After a failure to write a committed revision's reports: what is safe
  * to do, for an operator who sees only the errors (--quiet). */
 static void report_hint(const char *date, int revision)
 {
-    log_error("batch %s revision %d is committed, its reports are not complete: once that is"
-              " fixed, 'arbiter report --as-of %s --revision %d' writes them",
-              date, revision, date, revision);
+    char hint[600];
+    incomplete_reports(hint, sizeof hint, date, revision, OUTPUTS_SAY_COMMITTED,
+                       "once that is fixed, ");
+    log_error("%s", hint);
 }
 
 /* What an interruption while the reports are written says (interrupt.h). */
 static void set_interrupt_hint(const char *date, int revision, unsigned flags)
 {
     char hint[600];
-    if (flags & OUTPUTS_SAY_COMMITTED)
-        snprintf(hint, sizeof hint, "batch %s revision %d is committed, its reports are not"
-                 " complete: 'arbiter report --as-of %s --revision %d' writes them%s", date,
-                 revision, date, revision,
-                 flags & OUTPUTS_MORE_FOLLOW ? ", and so for each later revision of the rerun"
-                                             : "");
-    else
-        snprintf(hint, sizeof hint, "the reports of batch %s revision %d are not complete:"
-                 " 'arbiter report --as-of %s --revision %d' writes them", date, revision, date,
-                 revision);
+    incomplete_reports(hint, sizeof hint, date, revision, flags, "");
     interrupt_set_stage(INTERRUPT_REPORTING, hint);
 }
 
