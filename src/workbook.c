@@ -140,11 +140,11 @@ static int write_and_rename(struct db *db, int64_t batch_id, struct workbook_pre
         return wb.rc;
     }
     if (closed != LXW_NO_ERROR) {
-        snprintf(err, err_size, "%s: cannot write workbook: %s%s%s", tmp,
-                 close_errno ? strerror(close_errno) : lxw_strerror(closed),
-                 close_errno ? " (" : "", close_errno ? lxw_strerror(closed) : "");
         if (close_errno)
-            snprintf(err + strlen(err), err_size - strlen(err), ")");
+            snprintf(err, err_size, "%s: cannot write workbook: %s (%s)", tmp,
+                     strerror(close_errno), lxw_strerror(closed));
+        else
+            snprintf(err, err_size, "%s: cannot write workbook: %s", tmp, lxw_strerror(closed));
         unlink(tmp);
         return close_error_code(closed);
     }
