@@ -178,13 +178,13 @@ enum row_outcome ingest_validate_claim(struct reader *rd, const char **reason)
 
 enum { V_CLAIM, V_OUTCOME, V_AMOUNT, V_NOTE };
 
-/* Which file of the batch stored each claim's override
+/* Which file that a rerun added holds each claim's override
  * (temp.override_source, emptied as the night's overrides.csv begins;
- * ingest_begin_overrides): a file that a rerun adds (--overrides) is the
- * disputes team's later word, so its row replaces what an earlier file
- * said of the same claim, where two rows of one file that disagree are a
- * duplicate_conflict. Without this, a mistaken adjudication could never
- * be corrected by a later rerun. */
+ * one it does not name is the night's own): a file that a rerun adds
+ * (--overrides) is the disputes team's later word, so its row replaces
+ * what an earlier file said of the same claim, where two rows of one
+ * file that disagree are a duplicate_conflict. Without this, a mistaken
+ * adjudication could never be corrected by a later rerun. */
 int ingest_begin_overrides(struct batch *b)
 {
     return db_exec(b->db, "CREATE TEMP TABLE IF NOT EXISTS override_source(claim_id TEXT"
@@ -206,16 +206,22 @@ static void bind_override(sqlite3_stmt *s, const struct reader *rd, const char *
     db_bind_text(s, 4, field(rd, V_NOTE));
 }
 
-/* Records that the current file stored claim_id's override. */
-static enum row_outcome stored_by_this_file(struct reader *rd, const char *claim_id)
+/* Records that the current file, when a rerun added it, holds claim_id's
+ * override (accepted or repeated), and returns `outcome` (ROW_FAILED on a
+ * database error). The night's own overrides.csv is not recorded: an
+ * override no added file holds is its. */
+static enum row_outcome stored_by_this_file(struct reader *rd, const char *claim_id,
+                                            enum row_outcome outcome)
 {
+    if (rd->which <= FILE_OVERRIDES)
+        return outcome;
     sqlite3_stmt *s = db_stmt(rd->b->db, "INSERT OR REPLACE INTO temp.override_source"
                                          "(claim_id, file_no) VALUES (?, ?)");
     if (!s)
         return ROW_FAILED;
     db_bind_text(s, 1, claim_id);
     db_bind_int(s, 2, rd->which);
-    return db_exec_stmt(s) == SQLITE_DONE ? ROW_ACCEPTED : ROW_FAILED;
+    return db_exec_stmt(s) == SQLITE_DONE ? outcome : ROW_FAILED;
 }
 
 /* A row of an added file that disagrees with an earlier file's override
@@ -229,11 +235,13 @@ static int replace_earlier_override(struct reader *rd, const char *claim_id, con
         return 1;
     sqlite3_stmt *s = db_stmt(
         rd->b->db, "UPDATE override SET outcome = ?2, amount = ?3, note = ?4 WHERE claim_id = ?1"
-                   " AND (SELECT file_no FROM temp.override_source WHERE claim_id = ?1) < ?5");
+                   " AND coalesce((SELECT file_no FROM temp.override_source WHERE claim_id = ?1),"
+                   " ?6) < ?5");
     if (!s)
         return -1;
     bind_override(s, rd, claim_id, outcome, has_amount, amount);
     db_bind_int(s, 5, rd->which);
+    db_bind_int(s, 6, FILE_OVERRIDES);
     if (db_exec_stmt(s) != SQLITE_DONE)
         return -1;
     if (sqlite3_changes(db_handle(rd->b->db)) == 0)
@@ -288,7 +296,7 @@ enum row_outcome ingest_validate_override(struct reader *rd, const char **reason
     if (db_exec_stmt(ins) != SQLITE_DONE)
         return ROW_FAILED;
     if (sqlite3_changes(db_handle(b->db)) == 1)
-        return stored_by_this_file(rd, claim_id);
+        return stored_by_this_file(rd, claim_id, ROW_ACCEPTED);
     sqlite3_stmt *same = db_stmt(b->db, "SELECT 1 FROM override WHERE claim_id = ?1"
                                         " AND outcome = ?2 AND amount IS ?3 AND note = ?4");
     if (!same)
@@ -298,11 +306,10 @@ enum row_outcome ingest_validate_override(struct reader *rd, const char **reason
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return ROW_FAILED;
     if (rc == SQLITE_ROW) /* an added file that repeats it makes it its own word too */
-        return rd->which > FILE_OVERRIDES && stored_by_this_file(rd, claim_id) == ROW_FAILED
-                   ? ROW_FAILED
-                   : ROW_DUPLICATE;
+        return stored_by_this_file(rd, claim_id, ROW_DUPLICATE);
     int replaced = replace_earlier_override(rd, claim_id, outcome, has_amount, amount);
     if (replaced < 0)
         return ROW_FAILED;
-    return replaced == 0 ? stored_by_this_file(rd, claim_id) : reject(reason, "duplicate_conflict");
+    return replaced == 0 ? stored_by_this_file(rd, claim_id, ROW_ACCEPTED)
+                         : reject(reason, "duplicate_conflict");
 }
