@@ -125,7 +125,8 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     session_report_dir(o, as_of, revision, dir, sizeof dir);
     date_format(as_of, date);
     snprintf(workbook, sizeof workbook, "%s/arbiter-%s-r%d.xlsx", dir, date, revision);
-    if (only_missing && access(workbook, F_OK) == 0 && report_csvs_present(db, batch_id, dir))
+    bool workbook_kept = only_missing && access(workbook, F_OK) == 0;
+    if (workbook_kept && report_csvs_present(db, batch_id, dir))
         return 0;
     set_interrupt_hint(date, revision, flags);
     if (report_make_dirs(dir) != 0) {
@@ -137,7 +138,7 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
     /* the pages the batch wrote are of no use to the reports: the cache
      * fills again with what they read, and the peak stays one cache */
     db_set_cache_mib(db, DB_CACHE_MIB);
-    bool write_workbook = !(only_missing && access(workbook, F_OK) == 0);
+    bool write_workbook = !workbook_kept;
     struct csv_job csv = {.db_path = o->db_path, .dir = dir, .batch_id = batch_id,
                           .checkpoint_first = flags & OUTPUTS_CHECKPOINT_FIRST,
                           .ahead = write_workbook ? workbook_prefetch_new() : NULL};
