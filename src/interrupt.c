@@ -78,16 +78,16 @@ static void on_signal(int sig)
 
 void interrupt_install(void)
 {
+    static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+    const size_t n = sizeof signals / sizeof signals[0];
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaddset(&sa.sa_mask, SIGTERM);
-    sigaddset(&sa.sa_mask, SIGINT);
-    sigaddset(&sa.sa_mask, SIGHUP);
-    static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+    sigemptyset(&sa.sa_mask); /* one handler at a time */
+    for (size_t i = 0; i < n; i++)
+        sigaddset(&sa.sa_mask, signals[i]);
+    for (size_t i = 0; i < n; i++) {
         /* a signal the caller ignores (nohup, a background job's SIGINT)
          * stays ignored */
         struct sigaction was;
