@@ -25,15 +25,19 @@ awk -v d="$D" -v n="$ORDERS" -v dir="$WORK/in/$D" 'BEGIN {
     }
 }'
 
-# interrupt SIGNAL LINE: runs the night into a fresh database and sends
-# SIGNAL once the log shows LINE; the exit code in $got, stderr in err.
+# interrupt SIGNAL LINE [IGNORED]: runs the night into a fresh database,
+# with the signal IGNORED ignored when given, and sends SIGNAL once the
+# log shows LINE; the exit code in $got, stderr in err.
 interrupt() {
     rm -rf "$WORK/db"* "$WORK/reports"
-    "$ARBITER" run --as-of "$D" --in "$WORK/in/$D" --db "$WORK/db" --reports "$WORK/reports" \
-        2>"$WORK/err" &
+    (
+        if [ -n "${3:-}" ]; then trap '' "$3"; fi
+        exec "$ARBITER" run --as-of "$D" --in "$WORK/in/$D" --db "$WORK/db" \
+            --reports "$WORK/reports" 2>"$WORK/err"
+    ) &
     pid=$!
     tries=0
-    while ! grep -q "$2" "$WORK/err" && [ "$tries" -lt 3000 ]; do
+    while ! grep -q "$2" "$WORK/err" 2>/dev/null && [ "$tries" -lt 3000 ]; do
         sleep 0.01
         tries=$((tries + 1))
     done
@@ -61,21 +65,7 @@ done
 # A signal the caller ignores (nohup, `trap '' HUP`, SIGINT in a
 # script's background job) stays ignored: the night runs on and commits.
 CHECKS=$((CHECKS + 1))
-rm -rf "$WORK/db"* "$WORK/reports"
-(
-    trap '' HUP
-    exec "$ARBITER" run --as-of "$D" --in "$WORK/in/$D" --db "$WORK/db" \
-        --reports "$WORK/reports" 2>"$WORK/err"
-) &
-pid=$!
-tries=0
-while ! grep -q 'orders.csv: .* rows' "$WORK/err" 2>/dev/null && [ "$tries" -lt 3000 ]; do
-    sleep 0.01
-    tries=$((tries + 1))
-done
-kill -s HUP "$pid" 2>/dev/null
-wait "$pid"
-got=$?
+interrupt HUP 'orders.csv: .* rows' HUP
 [ "$got" -eq 0 ] || fail "an ignored SIGHUP: exit $got, want 0"
 [ "$(sqlite3 "$WORK/db" 'SELECT count(*) FROM batch')" = 1 ] || fail "an ignored SIGHUP: no batch"
 
