@@ -54,6 +54,11 @@ check_grep "^  c/a = $num   c/b = $num" "$WORK/out" "bench: random IDs, the rati
 check_exit 64 "bench refuses an unknown argument" -- sh "$SRCDIR/tools/bench.sh" --fast
 check_grep "unknown argument '--fast'" "$WORK/err" "bench names the argument"
 
+# arbiter settles no night after today: steady.sh says so before it generates
+today=$(date -u +%F)
+check_exit 64 "steady refuses nights after today" -- sh "$SRCDIR/tools/steady.sh" -n 300 -d 2 --start "$today"
+check_grep "the last night, .*, is after today: give an earlier --start or fewer nights" "$WORK/err" \
+    "steady names the night after today"
 check_exit 0 "steady on 20 nights of 300 orders" -- sh "$SRCDIR/tools/steady.sh" -n 300 -d 20
 check_grep "^  night 20 (.*   log=[0-9][0-9]* MiB  claims evaluated=[0-9][0-9]*\$" "$WORK/out" \
     "steady: the last night, its log megabytes and its claims"

@@ -1,11 +1,13 @@
 #!/bin/sh
 # steady.sh: does a night get slower as the database fills up?
 #
-#   tools/steady.sh [-n N] [-d DAYS] [-a A] [--seed S] [--random-ids]
+#   tools/steady.sh [-n N] [-d DAYS] [-a A] [--seed S] [--start D] [--random-ids]
 #                                                   (or: make bench-steady)
 #
-# Generates with tools/gen DAYS consecutive nights of N new orders each
-# (default 50000 and 60; no backfilled history, so the database starts
+# Generates with tools/gen DAYS consecutive nights of N new orders each,
+# the first on D (default 50000, 60 and 2026-03-02: arbiter settles no
+# night after today, so the nights are all in the past, and a fixed start
+# keeps the data the same from run to run; no backfilled history, so the database starts
 # empty and every night's events, claims and settlements come from the
 # nights before it), runs them one after another into one database and
 # prints the time, the phases and the claims evaluated of the first, the
@@ -55,13 +57,14 @@ GEN=${GEN:-tools/gen}
 CONFIG=${CONFIG:-$here/../data/arbiter.conf}
 SQLITE3=${SQLITE3:-sqlite3}
 
-n=50000 days=60 seed=7 adjudicated=1000 ids=
+n=50000 days=60 seed=7 adjudicated=1000 ids= first_night=2026-03-02
 while [ $# -gt 0 ]; do
     case $1 in
     -n) n=$2; shift 2 ;;
     -d) days=$2; shift 2 ;;
     -a) adjudicated=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
+    --start) first_night=$2; shift 2 ;;
     --random-ids) ids=--random-ids; shift ;;
     -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "steady: unknown argument '$1' (see --help)" >&2; exit 64 ;;
@@ -70,6 +73,11 @@ done
 for prog in "$ARBITER" "$GEN"; do
     [ -x "$prog" ] || { echo "steady: $prog is not built (make $prog)" >&2; exit 66; }
 done
+# arbiter refuses a night after today: say so before generating gigabytes
+last_night=$(date -u -d "$first_night + $((days - 1)) days" +%F 2>/dev/null) ||
+    { echo "steady: --start $first_night is not a date (YYYY-MM-DD)" >&2; exit 64; }
+[ "$(echo "$last_night" | tr -d -)" -le "$(date -u +%Y%m%d)" ] ||
+    { echo "steady: the last night, $last_night, is after today: give an earlier --start or fewer nights" >&2; exit 64; }
 command -v "$SQLITE3" >/dev/null || { echo "steady: no sqlite3 shell (apt-get install sqlite3)" >&2; exit 69; }
 
 # sql DB SQL: the sqlite3 shell, keeping the log arbiter keeps for the
@@ -108,7 +116,7 @@ night() {
         printf "%8d rows %7.2f s   %s  log=%s MiB  claims evaluated=%s\n", r, e - s, p, log_mb, c }'
 }
 
-"$GEN" --orders "$n" --days "$days" --history 0 --seed "$seed" $ids \
+"$GEN" --orders "$n" --days "$days" --start "$first_night" --history 0 --seed "$seed" $ids \
     --adjudicated-per-mille "$adjudicated" --out "$scratch/in" 2>/dev/null
 echo "steady state: $days nights of $n new orders into one database, $adjudicated in 1000" \
     "manual reviews adjudicated ($(nproc) CPUs)"
