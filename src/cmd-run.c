@@ -45,8 +45,9 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
         log_error("%s", b.err);
         return rc;
     }
-    return outputs_write(s->db, o, b.id, as_of, 1,
-                         OUTPUTS_CHECKPOINT_FIRST | OUTPUTS_SAY_COMMITTED);
+    rc = outputs_write(s->db, o, b.id, as_of, 1, OUTPUTS_CHECKPOINT_FIRST | OUTPUTS_SAY_COMMITTED);
+    outputs_mark_failed_superseded(o, as_of, 1);
+    return rc;
 }
 
 /* The revision of batch as_of, newest first, that was committed with

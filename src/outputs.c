@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -95,26 +96,62 @@ static void *write_csvs(void *arg)
     return NULL;
 }
 
+/* Writes `<dir>/<name>` (through a temporary name) holding the text of
+ * fmt; a failure is a warning, since the batch it speaks of is committed. */
+static void write_folder_note(const char *dir, const char *name, const char *fmt, ...)
+{
+    char err[1024];
+    FILE *f;
+    int rc = report_open_file(dir, name, &f, err, sizeof err);
+    if (rc == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(f, fmt, ap);
+        va_end(ap);
+        rc = report_commit_file(f, dir, name, err, sizeof err);
+    }
+    if (rc)
+        log_warn("%s", err);
+}
+
 void outputs_mark_replaced(const struct options *o, day_t as_of, int old_revision,
                            int new_revision)
 {
-    char dir[4200], date[DATE_TEXT_SIZE], err[1024], stamp[LOG_TIMESTAMP_SIZE];
+    char dir[4200], date[DATE_TEXT_SIZE], stamp[LOG_TIMESTAMP_SIZE];
     session_report_dir(o, as_of, old_revision, dir, sizeof dir);
     if (access(dir, F_OK) != 0)
         return;
     date_format(as_of, date);
     log_timestamp(stamp);
-    FILE *f;
-    int rc = report_open_file(dir, "REPLACED.txt", &f, err, sizeof err);
-    if (rc == 0) {
-        fprintf(f, "Revision %d of batch %s was replaced by revision %d, written by a rerun at"
-                   " %s.\nThe reports in this folder are kept as they were written (their"
-                   " workbook says in effect: that was so then);\nthose in effect are in"
-                   " ../r%d/.\n", old_revision, date, new_revision, stamp, new_revision);
-        rc = report_commit_file(f, dir, "REPLACED.txt", err, sizeof err);
-    }
-    if (rc)
-        log_warn("%s", err);
+    write_folder_note(dir, "REPLACED.txt",
+                      "Revision %d of batch %s was replaced by revision %d, written by a rerun"
+                      " at %s.\nThe reports in this folder are kept as they were written (their"
+                      " workbook says in effect: that was so then);\nthose in effect are in"
+                      " ../r%d/.\n", old_revision, date, new_revision, stamp, new_revision);
+}
+
+void outputs_failed_dir(const struct options *o, day_t as_of, char *buf, size_t size)
+{
+    session_report_dir(o, as_of, 0, buf, size);
+    char *last = strrchr(buf, '/');
+    if (last && (size_t)(last - buf) + sizeof "/failed" <= size)
+        strcpy(last, "/failed");
+}
+
+void outputs_mark_failed_superseded(const struct options *o, day_t as_of, int revision)
+{
+    char dir[4200], rejects[4300], date[DATE_TEXT_SIZE], stamp[LOG_TIMESTAMP_SIZE];
+    outputs_failed_dir(o, as_of, dir, sizeof dir);
+    snprintf(rejects, sizeof rejects, "%s/rejects.csv", dir);
+    if (access(rejects, F_OK) != 0)
+        return;
+    date_format(as_of, date);
+    log_timestamp(stamp);
+    write_folder_note(dir, OUTPUTS_SUPERSEDED_NOTE,
+                      "The rejects.csv in this folder is from a run of batch %s that failed"
+                      " and committed nothing.\nBatch %s was committed since, as revision %d,"
+                      " at %s: its reports, rejects included, are in ../r%d/.\n",
+                      date, date, revision, stamp, revision);
 }
 
 int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_t as_of,

@@ -30,4 +30,17 @@ int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_
 void outputs_mark_replaced(const struct options *o, day_t as_of, int old_revision,
                            int new_revision);
 
+/* `<reports>/<D>/failed` into buf: where a night that failed its reject
+ * threshold leaves its rejects.csv. */
+void outputs_failed_dir(const struct options *o, day_t as_of, char *buf, size_t size);
+
+/* The note a committed batch leaves in its date's failed folder. */
+#define OUTPUTS_SUPERSEDED_NOTE "SUPERSEDED.txt"
+
+/* When `<reports>/<D>/failed/rejects.csv` is on disk (an earlier run of
+ * batch as_of failed its reject threshold), a SUPERSEDED.txt beside it
+ * saying that revision `revision` of the batch has been committed since:
+ * that rejects.csv is not the night's. A failure is a warning. */
+void outputs_mark_failed_superseded(const struct options *o, day_t as_of, int revision);
+
 #endif

@@ -13,6 +13,7 @@
 #include "files.h"
 #include "ingest.h"
 #include "log.h"
+#include "outputs.h"
 #include "report.h"
 #include "session.h"
 #include "totals.h"
@@ -146,9 +147,13 @@ static int finish_batch(struct batch *b)
 /* Writes the failed batch's rejects and explains the failure in b->err. */
 static int fail_threshold(struct batch *b, enum input_file which, const struct options *o)
 {
-    char dir[4200], err[1024];
-    session_report_dir(o, b->as_of, 0, dir, sizeof dir);
-    snprintf(strrchr(dir, '/') + 1, 8, "failed");
+    char dir[4200], err[1024], note[4300];
+    outputs_failed_dir(o, b->as_of, dir, sizeof dir);
+    /* this failure is now the night's latest word: an earlier one's note
+     * that a commit superseded it no longer holds */
+    snprintf(note, sizeof note, "%s/%s", dir, OUTPUTS_SUPERSEDED_NOTE);
+    if (unlink(note) != 0 && errno != ENOENT)
+        log_warn("%s: cannot remove: %s", note, strerror(errno));
     int rc = report_write_rejects(b->db, b->id, dir, err, sizeof err);
     if (rc)
         log_error("%s", err);

@@ -410,6 +410,7 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         if (rc == 0)
             rc = written;
         outputs_mark_replaced(o, links[i].as_of, links[i].old_revision, links[i].new_revision);
+        outputs_mark_failed_superseded(o, links[i].as_of, links[i].new_revision);
     }
     free(links);
     return rc;

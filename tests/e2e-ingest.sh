@@ -181,6 +181,22 @@ check_grep 'batch not committed (the rejects could not be written: see above)$' 
 # Ten bad rows are never too many, whatever the rate.
 sed -i '/T-11,/d' "$bad/orders.csv"
 check_exit 0 "ten rejects pass" -- arb run --as-of 2026-03-12 --in "$bad"
+# the failed run's rejects stay, and a note beside them says the night
+# has been committed since, and where its own rejects are
+failed=$WORK/reports/2026-03-12/failed
+check_grep 'orders.csv,12,bad_currency' "$failed/rejects.csv" "failed rejects kept"
+check_grep '^Batch 2026-03-12 was committed since, as revision 1, at .*: its reports, rejects included, are in ../r1/.$' \
+    "$failed/SUPERSEDED.txt" "failed rejects marked superseded by r1"
+# a rerun that fails the threshold is the night's latest word: the note goes
+cp "$bad/orders.csv" "$WORK/ten-rejects.csv"
+printf 'T-11,B1,S1,2026-03-12,1.00,XXX,paypal,10\n' >>"$bad/orders.csv"
+check_exit 65 "rerun over the reject threshold" -- arb rerun --as-of 2026-03-12 --in "$bad"
+[ ! -e "$failed/SUPERSEDED.txt" ] || fail "a new failure left the note that a commit superseded the failed rejects"
+check_grep 'orders.csv,13,bad_currency' "$failed/rejects.csv" "the failed rerun's rejects written"
+cp "$WORK/ten-rejects.csv" "$bad/orders.csv"
+check_exit 0 "rerun under the reject threshold" -- arb rerun --as-of 2026-03-12 --in "$bad"
+check_grep 'as revision 2, at .*are in ../r2/.$' "$failed/SUPERSEDED.txt" \
+    "failed rerun's rejects marked superseded by r2"
 
 # Missing files: exit 66 unless --allow-missing; a missing column: exit 65.
 empty=$WORK/in/2026-03-13
