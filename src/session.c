@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +36,28 @@ static int reports_ready(const char *dir, char *err, size_t err_size)
     return EX_CANTCREAT;
 }
 
+/* A database file with more than one name (hard links: `ln`, `cp -l`, a
+ * backup tool that links unchanged files) has as many logs and lock files
+ * as names, since SQLite keeps its log and shared memory beside the name
+ * it opened, and so does lock.c: two commands under two names would both
+ * write, each into its own log, and corrupt the file. A command that
+ * changes the database is refused (73); one that only reads it is warned,
+ * since it may read a state another name's log has not yet copied in. */
+static int refuse_linked_db(const char *path, bool writes, char *err, size_t err_size)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink <= 1)
+        return 0;
+    snprintf(err, err_size, "%s: the database file has %ju names (hard links): SQLite keeps a"
+             " log beside each, and a run under another name would corrupt it; remove the"
+             " other names (`find / -samefile %s`; a backup by hard link is no copy)",
+             path, (uintmax_t)st.st_nlink, path);
+    if (writes)
+        return EX_CANTCREAT;
+    log_warn("%s", err);
+    return 0;
+}
+
 int session_open(struct session *s, const struct options *opts, unsigned needs)
 {
     char err[1024];
@@ -53,6 +76,8 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
         rc = EX_NOINPUT;
     if (rc == 0 && (needs & NEED_REPORTS))
         rc = reports_ready(opts->reports_dir, err, sizeof err);
+    if (rc == 0) /* before the lock, whose file goes beside this name */
+        rc = refuse_linked_db(opts->db_path, needs & NEED_LOCK, err, sizeof err);
     if (rc == 0 && (needs & NEED_LOCK)) {
         s->lock_fd = lock_acquire(opts->db_path, &rc, err, sizeof err);
         if (s->lock_fd >= 0)

@@ -277,6 +277,24 @@ refused_rerun "CREATE TRIGGER stray AFTER INSERT ON ledger_txn WHEN NEW.kind = '
     UPDATE ledger_txn SET batch_id = (SELECT min(id) FROM batch) WHERE id = NEW.id; END" \
     "^BROKEN a posting lies outside its batch's range of ids: RF-S-2: transaction [0-9]* of batch 1 outside "
 
+# A database file with a second name (a hard link) has a log and a lock
+# file beside each name: a run under either name is refused (73) before it
+# takes a lock or writes; status under the other name only warns.
+[ -f "$WORK/arbiter.db" ] || fail "hard links: the scratch database is missing"
+ln "$WORK/arbiter.db" "$WORK/linked.db"
+before=$(db_digest)
+check_exit 73 "a database with a second name" -- "$ARBITER" run --as-of $d --in "$dir" \
+    --db "$WORK/linked.db" --reports "$WORK/r2"
+check_grep "linked.db: the database file has 2 names (hard links): .*; remove the other names" \
+    "$WORK/err" "the hard link named"
+check_exit 73 "the same database under its first name" -- arb run --as-of $d --in "$dir"
+[ "$(db_digest)" = "$before" ] || fail "hard links: the database changed"
+CHECKS=$((CHECKS + 1))
+[ ! -e "$WORK/linked.db.lock" ] || fail "hard links: a lock file made beside the second name"
+check_exit 0 "status on a database with a second name" -- "$ARBITER" status --db "$WORK/linked.db"
+check_grep "warning: .*linked.db: the database file has 2 names" "$WORK/err" "status warns of the hard link"
+rm -f "$WORK/linked.db"
+
 mkdir -p "$WORK/folder.db"
 check_exit 73 "database path is a folder" -- "$ARBITER" run --as-of $d --in "$dir" --db "$WORK/folder.db" --reports "$WORK/r2"
 
