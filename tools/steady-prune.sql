@@ -13,10 +13,11 @@
 -- (overrides.csv; may be empty). Test use only: the result has lost the
 -- history a rerun or `arbiter verify` needs.
 CREATE TEMP TABLE keep(order_id TEXT PRIMARY KEY) WITHOUT ROWID;
-INSERT OR IGNORE INTO keep SELECT order_id FROM o_in WHERE order_id IS NOT NULL;
-INSERT OR IGNORE INTO keep SELECT order_id FROM t_in WHERE order_id IS NOT NULL;
-INSERT OR IGNORE INTO keep SELECT order_id FROM c_in WHERE order_id IS NOT NULL;
-INSERT OR IGNORE INTO keep SELECT c.order_id FROM v_in v JOIN claim c USING (claim_id);
+-- arbiter trims the blanks around a field: so does the match
+INSERT OR IGNORE INTO keep SELECT trim(order_id) FROM o_in WHERE order_id IS NOT NULL;
+INSERT OR IGNORE INTO keep SELECT trim(order_id) FROM t_in WHERE order_id IS NOT NULL;
+INSERT OR IGNORE INTO keep SELECT trim(order_id) FROM c_in WHERE order_id IS NOT NULL;
+INSERT OR IGNORE INTO keep SELECT c.order_id FROM v_in v JOIN claim c ON c.claim_id = trim(v.claim_id);
 DELETE FROM orders WHERE closed_batch IS NOT NULL AND order_id NOT IN (SELECT order_id FROM keep);
 DELETE FROM ledger_txn WHERE order_id NOT IN (SELECT order_id FROM orders);
 DELETE FROM release WHERE order_id NOT IN (SELECT order_id FROM orders);
