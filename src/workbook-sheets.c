@@ -145,7 +145,11 @@ static const struct wb_table adjustments = {
     "SELECT as_of, kind, id, action, order_id, amount, currency FROM adjustment"
     " WHERE batch_id = ?1 ORDER BY as_of, kind, id, action",
     6, adjustment_columns, N(adjustment_columns), NULL,
-    "No adjustments: only a rerun of a batch changes what earlier batches settled.",
+    /* a later night a rerun recomputed has no adjustments of its own:
+     * SPEC section 6 lists them all in batch D's new revision */
+    "No adjustments listed here. A rerun lists everything it changed, in the batch it was run"
+    " for and in every later one, on the Adjustments sheet and in adjustments.csv of that"
+    " batch's new revision.",
 };
 
 const struct wb_table *wb_prefetched_table(void)

@@ -83,6 +83,16 @@ cmp -s "$WORK/reports/2026-05-06/r1/decisions.csv" "$WORK/reports/2026-05-06/r2/
     fail "unaffected night 05-06 changed"
 [ ! -f "$WORK/reports/2026-05-21/r2/adjustments.csv" ] || fail "adjustments written outside batch D"
 [ -s "$WORK/reports/2026-05-21/r2/arbiter-2026-05-21-r2.xlsx" ] || fail "no workbook for a new revision"
+# its Adjustments sheet sends the analyst to batch D's, not "only a rerun
+# changes..." in a revision a rerun made
+CHECKS=$((CHECKS + 1))
+python3 -c '
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+sys.exit("everything it changed, in the batch it was run for and in every later one" not in xml)' \
+    "$WORK/reports/2026-05-21/r2/arbiter-2026-05-21-r2.xlsx" ||
+    fail "the later revision's Adjustments sheet does not say where the rerun's adjustments are"
 check_exit 0 "verify after the correction" -- arb verify
 # a folder of replacements that holds none of the four files (a typo in
 # a name) is refused, not a rerun that replaces nothing
