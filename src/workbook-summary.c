@@ -1,7 +1,8 @@
 /* workbook-summary.c: the Summary sheet -- the batch, its row accounting,
  * its claims by status and rule, the escrow reconciliation per currency
- * and the refunds by payment method with a chart. Each section is a
- * table (query + columns) written one below the other. */
+ * the refunds by payment method with a chart, and a rerun's adjustments
+ * netted per kind and currency. Each section is a table (query +
+ * columns) written one below the other. */
 #include "workbook-internal.h"
 
 #include <stdio.h>
@@ -154,6 +155,29 @@ static const struct wb_table refund_amounts_by_method = {
     1, method_amount_columns, N(method_amount_columns), NULL, NULL,
 };
 
+/* What a rerun changed, netted per kind and currency: the totals of its
+ * Adjustments sheet (and adjustments.csv), so that finance sees on the
+ * first sheet how much to stop or claw back and how much more to pay. */
+static const struct wb_column adjustment_total_columns[] = {
+    {"Kind", WB_TEXT, 0, NULL},
+    {"Currency", WB_TEXT, 1, NULL},
+    {"Cancelled", WB_INT, 2, NULL},
+    {"Cancelled amount", WB_MONEY, 3, NULL},
+    {"Added", WB_INT, 4, NULL},
+    {"Added amount", WB_MONEY, 5, NULL},
+    {"Net (added - cancelled)", WB_MONEY, 6, NULL},
+};
+
+static const struct wb_table adjustment_totals = {
+    SUMMARY,
+    "SELECT kind, currency, sum(action = 'cancel'),"
+    " sum(CASE WHEN action = 'cancel' THEN amount ELSE 0 END), sum(action = 'add'),"
+    " sum(CASE WHEN action = 'add' THEN amount ELSE 0 END),"
+    " sum(CASE WHEN action = 'add' THEN amount ELSE -amount END)"
+    " FROM adjustment WHERE batch_id = ?1 GROUP BY kind, currency ORDER BY kind, currency",
+    1, adjustment_total_columns, N(adjustment_total_columns), NULL, NULL,
+};
+
 /* The batch's identity rows at the top of the sheet. */
 static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
 {
@@ -219,18 +243,24 @@ static int write_section(struct wb_sheet *sh, const char *title, const struct wb
     return sh->wb->rc;
 }
 
-static int64_t most_refunds_per_method(struct wb *wb)
+/* The one number sql (with ?1 = the batch) selects; 0 when none. */
+static int64_t batch_number(struct wb *wb, const char *sql)
 {
-    sqlite3_stmt *q = db_stmt(wb->db, "SELECT max(n) FROM (SELECT count(*) AS n FROM refund"
-                                      " WHERE batch_id = ?1 GROUP BY payment_method)");
-    int64_t most = 0;
+    sqlite3_stmt *q = db_stmt(wb->db, sql);
+    int64_t n = 0;
     if (!q)
-        return most;
+        return n;
     db_bind_int(q, 1, wb->batch_id);
     if (db_step(q) == SQLITE_ROW)
-        most = sqlite3_column_int64(q, 0);
+        n = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
-    return most;
+    return n;
+}
+
+static int64_t most_refunds_per_method(struct wb *wb)
+{
+    return batch_number(wb, "SELECT max(n) FROM (SELECT count(*) AS n FROM refund"
+                            " WHERE batch_id = ?1 GROUP BY payment_method)");
 }
 
 /* A column chart of the refunds per payment method, from the section's
@@ -290,6 +320,11 @@ int wb_write_summary(struct wb *wb)
     if (last >= first &&
         write_section(&sh, "Refund amounts, by payment method and currency",
                       &refund_amounts_by_method, NULL, NULL, NULL))
+        return wb->rc;
+    if (batch_number(wb, "SELECT EXISTS (SELECT 1 FROM adjustment WHERE batch_id = ?1)") &&
+        write_section(&sh, "Adjustments of this rerun, by kind and currency", &adjustment_totals,
+                      "Cancel: stop or claw back; add: pay. Row by row on the Adjustments sheet"
+                      " and in adjustments.csv.", NULL, NULL))
         return wb->rc;
     wb_sheet_fit_columns(&sh, N(escrow_columns));
     return wb->rc;

@@ -79,6 +79,13 @@ check_file "$WORK/reports/2026-05-21/r2/releases.csv" "release after the correct
 $LH
 P2,S2,200.00,10.00,190.00,EUR,2026-05-21,AUTO_RELEASE
 CSV
+# the workbook agrees with those CSVs, its Summary's adjustment totals
+# included: a refund of 200.00 EUR cancelled, a release of 200.00 added
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    CHECKS=$((CHECKS + 1))
+    /usr/bin/python3 "$SRCDIR/tests/workbook_check.py" "$WORK/reports/2026-05-05/r2" >"$WORK/wb.out" 2>&1 ||
+        fail "the correction's workbook: $(cat "$WORK/wb.out")"
+fi
 cmp -s "$WORK/reports/2026-05-06/r1/decisions.csv" "$WORK/reports/2026-05-06/r2/decisions.csv" ||
     fail "unaffected night 05-06 changed"
 [ ! -f "$WORK/reports/2026-05-21/r2/adjustments.csv" ] || fail "adjustments written outside batch D"

@@ -259,6 +259,30 @@ def check_summary(book, values, folder, refunds, releases, aging):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     expect(bool(charts) == bool(refunds), f"Summary: charts {charts} with {len(refunds)} refunds")
 
+    adjustments = read_csv(folder, "adjustments.csv")
+    title = "Adjustments of this rerun, by kind and currency"
+    if not adjustments:
+        expect(all(r[0].value != title for r in ws.iter_rows()),
+               "Summary: an adjustments section without adjustments.csv rows")
+        return
+    want = defaultdict(lambda: [0, Decimal(0), 0, Decimal(0)])
+    for a in adjustments:
+        w = want[(a["kind"], a["currency"])]
+        i = 0 if a["action"] == "cancel" else 2
+        w[i] += 1
+        w[i + 1] += Decimal(a["amount"])
+    header, body = summary_section(ws, title)
+    got = {}
+    for r in body:
+        kind, cur = r[0].value, r[1].value
+        for i in (3, 5, 6):
+            check_money_cell(r[i], cur, f"Summary adjustments {kind} {cur} {header[i]}")
+        cancelled, added = as_decimal(r[3].value, cur), as_decimal(r[5].value, cur)
+        got[(kind, cur)] = [r[2].value, cancelled, r[4].value, added]
+        expect(as_decimal(r[6].value, cur) == added - cancelled,
+               f"Summary: adjustments {kind} {cur} net {r[6].value} != {added} - {cancelled}")
+    expect(got == dict(want), f"Summary: adjustments {got} != adjustments.csv {dict(want)}")
+
 
 def check_zip(path):
     """The zip is whole, and src/workbook-deflate.c made every part deflate
