@@ -181,8 +181,16 @@ static const struct wb_table adjustment_totals = {
 /* The batch's identity rows at the top of the sheet. */
 static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
 {
-    sqlite3_stmt *q = db_stmt(wb->db, "SELECT as_of, revision, in_effect, started_at,"
-                                      " finished_at FROM batch WHERE id = ?1");
+    /* the revision in effect now, and the rerun's first batch (its D) for
+     * a revision a rerun wrote: a rerun's batches are consecutive ids */
+    sqlite3_stmt *q = db_stmt(wb->db, "SELECT as_of, revision, in_effect, started_at, finished_at,"
+                                      " (SELECT e.revision FROM batch e WHERE e.as_of = b.as_of"
+                                      "  AND e.in_effect = 1),"
+                                      " (SELECT r.as_of FROM batch r WHERE r.id <= b.id"
+                                      "  AND r.rerun_start = 1 ORDER BY r.id DESC LIMIT 1),"
+                                      " (SELECT r.revision FROM batch r WHERE r.id <= b.id"
+                                      "  AND r.rerun_start = 1 ORDER BY r.id DESC LIMIT 1)"
+                                      " FROM batch b WHERE id = ?1");
     if (!q)
         return wb_fail_db(wb, SUMMARY);
     db_bind_int(q, 1, wb->batch_id);
@@ -210,8 +218,24 @@ static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
     wb_put_text(sh, 0, "In effect", wb->label);
     /* "when written": a rerun later leaves this file as it is (with a
      * REPLACED.txt beside it, outputs.c) */
-    wb_put_text(sh, 1, sqlite3_column_int(q, 2) ? "yes, when written" : "no: replaced by a rerun",
-                NULL);
+    char text[160];
+    if (sqlite3_column_int(q, 2))
+        snprintf(text, sizeof text, "yes, when written");
+    else
+        snprintf(text, sizeof text, "no: replaced by revision %d (folder r%d)",
+                 sqlite3_column_int(q, 5), sqlite3_column_int(q, 5));
+    wb_put_text(sh, 1, text, NULL);
+    wb_sheet_new_row(sh);
+    wb_put_text(sh, 0, "Written by", wb->label);
+    if (sqlite3_column_int(q, 1) == 1) {
+        snprintf(text, sizeof text, "the night's run");
+    } else { /* every rerun marks its batch D (rerun.c) */
+        char rerun_date[DATE_TEXT_SIZE];
+        date_format((day_t)sqlite3_column_int64(q, 6), rerun_date);
+        snprintf(text, sizeof text, "a rerun of batch %s (its revision %d lists the adjustments)",
+                 rerun_date, sqlite3_column_int(q, 7));
+    }
+    wb_put_text(sh, 1, text, NULL);
     wb_sheet_new_row(sh);
     wb_put_text(sh, 0, "Run started (UTC)", wb->label);
     wb_put_timestamp(sh, 1, (const char *)sqlite3_column_text(q, 3));

@@ -189,6 +189,14 @@ def check_summary(book, values, folder, refunds, releases, aging):
            f"Summary: batch date {labels.get('Batch (as of)').value} for folder {date}")
     revision = int(os.path.basename(os.path.abspath(folder))[1:])
     expect(labels.get("Revision").value == revision, "Summary: revision")
+    written_by = labels.get("Written by").value
+    expect(written_by == "the night's run" if revision == 1 else
+           re.fullmatch(r"a rerun of batch \d{4}-\d\d-\d\d \(its revision \d+ lists the adjustments\)",
+                        written_by or ""), f"Summary: written by {written_by!r}, revision {revision}")
+    in_effect_text = labels.get("In effect").value
+    expect(in_effect_text == "yes, when written" or
+           re.fullmatch(r"no: replaced by revision (\d+) \(folder r\1\)", in_effect_text or ""),
+           f"Summary: in effect {in_effect_text!r}")
     for label in ("Run started (UTC)", "Run finished (UTC)"):
         expect(isinstance(labels[label].value, datetime.datetime), f"Summary: {label} not a time")
 
