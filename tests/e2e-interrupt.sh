@@ -29,7 +29,9 @@ awk -v d="$D" -v n="$ORDERS" -v dir="$WORK/in/$D" 'BEGIN {
 # with the signal IGNORED ignored when given, and sends SIGNAL once the
 # log shows LINE; the exit code in $got, stderr in err.
 interrupt() {
-    rm -rf "$WORK/db"* "$WORK/reports"
+    # err emptied here: the job truncates it only once it starts, and the
+    # wait below would find the line in the previous run's log
+    rm -rf "$WORK/db"* "$WORK/reports" "$WORK/err"
     (
         if [ -n "${3:-}" ]; then trap '' "$3"; fi
         exec "$ARBITER" run --as-of "$D" --in "$WORK/in/$D" --db "$WORK/db" \
