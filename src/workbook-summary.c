@@ -183,14 +183,13 @@ static int write_batch_rows(struct wb *wb, struct wb_sheet *sh)
 {
     /* the revision in effect now, and the rerun's first batch (its D) for
      * a revision a rerun wrote: a rerun's batches are consecutive ids */
-    sqlite3_stmt *q = db_stmt(wb->db, "SELECT as_of, revision, in_effect, started_at, finished_at,"
-                                      " (SELECT e.revision FROM batch e WHERE e.as_of = b.as_of"
-                                      "  AND e.in_effect = 1),"
-                                      " (SELECT r.as_of FROM batch r WHERE r.id <= b.id"
-                                      "  AND r.rerun_start = 1 ORDER BY r.id DESC LIMIT 1),"
-                                      " (SELECT r.revision FROM batch r WHERE r.id <= b.id"
-                                      "  AND r.rerun_start = 1 ORDER BY r.id DESC LIMIT 1)"
-                                      " FROM batch b WHERE id = ?1");
+    sqlite3_stmt *q = db_stmt(wb->db, "SELECT b.as_of, b.revision, b.in_effect, b.started_at,"
+                                      " b.finished_at, (SELECT e.revision FROM batch e"
+                                      "  WHERE e.as_of = b.as_of AND e.in_effect = 1),"
+                                      " r.as_of, r.revision FROM batch b"
+                                      " LEFT JOIN batch r ON r.id = (SELECT max(s.id) FROM batch s"
+                                      "  WHERE s.id <= b.id AND s.rerun_start = 1)"
+                                      " WHERE b.id = ?1");
     if (!q)
         return wb_fail_db(wb, SUMMARY);
     db_bind_int(q, 1, wb->batch_id);
