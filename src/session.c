@@ -65,7 +65,10 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
     s->lock_fd = -1;
     config_defaults(&s->cfg);
     int rc = 0;
-    if (needs & NEED_CONFIG) {
+    /* A --config given to a command that does not use it (a batch is
+     * reported under the configuration stored with it) is still checked:
+     * the same crontab line for every command should not hide a typo. */
+    if ((needs & NEED_CONFIG) || opts->config_path) {
         if (opts->config_path)
             rc = config_load(&s->cfg, opts->config_path, err, sizeof err);
         if (rc == 0 && s->cfg.holidays_path[0])

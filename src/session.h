@@ -20,7 +20,7 @@ struct session {
 };
 
 enum session_needs {
-    NEED_CONFIG = 1 << 0,    /* configuration and calendar */
+    NEED_CONFIG = 1 << 0,    /* configuration and calendar (a --config given is checked by all) */
     NEED_LOCK = 1 << 1,      /* exclusive: this process changes the database */
     NEED_CREATE_DB = 1 << 2, /* create the database when it does not exist */
     NEED_REPORTS = 1 << 3,   /* a reports folder this process can write into */

@@ -134,6 +134,16 @@ check_grep '^RF-O-2,O-2,,B2,alipay,250,JPY,2026-03-10,2026-03-10,2026-03-13,2026
 # A new database has 64 KiB pages.
 [ "$(sqlite3 "$WORK/arbiter.db" 'PRAGMA page_size')" = 65536 ] || fail "new database page size"
 
+# --config is common to all commands: the ones that do not use it still
+# check it, so that a typo in the crontab line shows on the first night.
+for cmd in status verify "report --as-of 2026-03-10"; do
+    # shellcheck disable=SC2086 # the command and its options, split
+    check_exit 66 "$cmd, missing configuration" -- arb $cmd --config "$WORK/none.conf"
+    check_grep "none.conf" "$WORK/err" "$cmd names the missing configuration"
+    # shellcheck disable=SC2086
+    check_exit 64 "$cmd, bad configuration" -- arb $cmd --config "$WORK/bad.conf"
+    check_grep "bad.conf:2: bad value" "$WORK/err" "$cmd names the bad line"
+done
 check_exit 0 "status" -- arb status
 check_grep '^batch as_of=2026-03-10 revision=1 in_effect=yes' "$WORK/out" "status lists the batch"
 check_grep '^escrow currency=USD open_orders=1 amount=100.00$' "$WORK/out" "status shows escrow held"
