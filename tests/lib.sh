@@ -12,11 +12,13 @@ CHECKS=0
 
 # Each failure is also a line in $WORK/failures: a check run on the right
 # of a pipe (`... | check_file`) runs in a subshell, whose FAILURES the
-# script never sees, and finish counts the file.
+# script never sees, and finish counts its lines: one per failure, the
+# message's own line breaks (a stderr quoted in it) made spaces.
 fail() {
     echo "FAIL: $*" >&2
     FAILURES=$((FAILURES + 1))
-    echo "$*" >>"$WORK/failures"
+    printf '%s\n' "$*" | tr '\n' ' ' >>"$WORK/failures"
+    echo >>"$WORK/failures"
 }
 
 # check_exit WANT DESCRIPTION -- COMMAND...: runs COMMAND, compares its exit code.
