@@ -75,12 +75,13 @@ static const struct wb_column escrow_columns[] = {
     {"Opening escrow", WB_MONEY, 1, NULL},
     {"Captured", WB_MONEY, 2, NULL},
     {"Released (gross)", WB_MONEY, 3, NULL},
-    {"of which fees", WB_MONEY, 4, NULL},
-    {"Refunded", WB_MONEY, 5, NULL},
-    {"Closing escrow", WB_MONEY, 6, NULL},
-    {"Open orders (amount)", WB_MONEY, 7, NULL},
-    {"Check", WB_CHECK, 8,
-     "=IF(AND(ROUND(B#+C#-D#-F#-G#,4)=0,OR(H#=\"\",ROUND(G#-H#,4)=0)),\"OK\",\"MISMATCH\")"},
+    {"Fees (in released)", WB_MONEY, 4, NULL},
+    {"Paid to sellers (net)", WB_MONEY, 5, NULL},
+    {"Refunded", WB_MONEY, 6, NULL},
+    {"Closing escrow", WB_MONEY, 7, NULL},
+    {"Open orders (amount)", WB_MONEY, 8, NULL},
+    {"Check", WB_CHECK, 9,
+     "=IF(AND(ROUND(B#+C#-D#-G#-H#,4)=0,OR(I#=\"\",ROUND(H#-I#,4)=0)),\"OK\",\"MISMATCH\")"},
 };
 
 static const struct wb_table escrow = {
@@ -117,7 +118,8 @@ static const struct wb_table escrow = {
     "shown AS (SELECT s.*, CASE WHEN (SELECT in_effect FROM me)"
     "  THEN coalesce(h.open_total, 0) END AS open_total"
     " FROM sums s LEFT JOIN held h ON h.currency = s.currency)"
-    "SELECT currency, opening, captured, released, fees, refunded, closing, open_total,"
+    "SELECT currency, opening, captured, released, fees, released - fees, refunded, closing,"
+    " open_total,"
     " CASE WHEN opening + captured - released - refunded = closing"
     "  AND (open_total IS NULL OR closing = open_total) THEN 'OK' ELSE 'MISMATCH' END"
     " FROM shown"
