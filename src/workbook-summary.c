@@ -334,7 +334,9 @@ int wb_write_summary(struct wb *wb)
                             " closing = the amounts of the open orders (see Escrow aging)."
                           : "Check: opening + captured - released - refunded = closing. This"
                             " revision was replaced by a rerun: open orders and Escrow aging"
-                            " are those of the revision in effect.",
+                            " are those of the revision in effect, and so are the seller"
+                            " responses and deliveries that the Claims and Manual review"
+                            " sheets show and explain (the database keeps only the latest).",
                       NULL, NULL))
         return wb->rc;
     lxw_row_t anchor = sh.row + 2; /* the title row of the next section */
