@@ -26,12 +26,17 @@ enum input_file {
 };
 
 /* SQL of the label the reports give the input file numbered by column
- * `col` (enum input_file): its name, and for a file a rerun added,
- * "overrides.csv added by rerun k", the k-th rerun to add one to the
- * batch, so that its rejects are told from those of the night's own. */
+ * `col` (enum input_file; qualified by its table, since the subquery
+ * has a file_no of its own) of batch ?1: its name, and for a file a rerun
+ * added, "overrides.csv added by revision k", k the revision of batch ?1's
+ * date that the rerun made (its folder rk), so that its rejects are told
+ * from those of the night's own. */
 #define FILE_LABEL_SQL(col)                                                                        \
     "CASE " col " WHEN 0 THEN 'orders.csv' WHEN 1 THEN 'tracking.csv' WHEN 2 THEN 'claims.csv'"  \
-    " WHEN 3 THEN 'overrides.csv' ELSE 'overrides.csv added by rerun ' || (" col " - 3) END"
+    " WHEN 3 THEN 'overrides.csv' ELSE 'overrides.csv added by revision ' || (SELECT"              \
+    "  min(added.revision) FROM batch me JOIN batch added ON added.as_of = me.as_of"              \
+    "  JOIN batch_file af ON af.batch_id = added.id AND af.file_no = " col                       \
+    "  WHERE me.id = ?1) END"
 
 /* The file's name alone, one of the four that SPEC §6 allows in
  * rejects.csv's `file` column: an added overrides file is overrides.csv

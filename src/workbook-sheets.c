@@ -125,7 +125,7 @@ static const struct wb_column reject_columns[] = {
 
 static const struct wb_table rejects = {
     "Rejects",
-    "SELECT " FILE_LABEL_SQL("file_no") ", row, reason, raw FROM reject"
+    "SELECT " FILE_LABEL_SQL("reject.file_no") ", row, reason, raw FROM reject"
     " WHERE batch_id = ?1" REJECT_ORDER_SQL,
     -1, reject_columns, N(reject_columns), NULL, "No input rows were rejected.",
 };

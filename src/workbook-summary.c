@@ -26,7 +26,7 @@ static const struct wb_column file_columns[] = {
 
 static const struct wb_table files = {
     SUMMARY,
-    "SELECT " FILE_LABEL_SQL("file_no") ","
+    "SELECT " FILE_LABEL_SQL("batch_file.file_no") ","
     " CASE WHEN present THEN 'yes' ELSE 'no' END, rows, accepted, duplicates, rejected,"
     " CASE WHEN rows = accepted + duplicates + rejected THEN 'OK' ELSE 'MISMATCH' END"
     " FROM batch_file WHERE batch_id = ?1 ORDER BY file_no",

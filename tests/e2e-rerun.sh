@@ -393,6 +393,23 @@ check_exit 0 "rerun with a repeated adjudication" -- arb rerun --as-of 2026-09-1
     --overrides "$WORK/third.csv"
 check_grep '^W1,V1,not_as_described,REJECTED,MANUAL_REJECT,,USD,2026-09-10$' \
     "$WORK/reports/2026-09-10/r5/decisions.csv" "the repeated adjudication stands"
+# The Summary names each added file by the revision (the folder) whose
+# rerun added it; r4's rerun added none.
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    /usr/bin/python3 - "$WORK/reports/2026-09-10/r5/arbiter-2026-09-10-r5.xlsx" >"$WORK/labels" <<'PY'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["Summary"]
+for row in ws.iter_rows(values_only=True):
+    if row and isinstance(row[0], str) and row[0].startswith("overrides.csv"):
+        print(row[0])
+PY
+    check_file "$WORK/labels" "the added files named by their revisions" <<'CSV'
+overrides.csv
+overrides.csv added by revision 2
+overrides.csv added by revision 3
+overrides.csv added by revision 5
+CSV
+fi
 # a replaced overrides.csv (--in) is still the night's first file: the
 # added files win for their claims, and the rerun warns so; rejects.csv
 # lists the files' rejects by row, each file's name overrides.csv

@@ -239,9 +239,15 @@ def check_summary(book, values, folder, refunds, releases, aging):
 
     header, body = summary_section(ws, "Input rows (rows = accepted + duplicates + rejected)")
     files = [r[0].value for r in body]
+    added = [re.fullmatch(r"overrides\.csv added by revision ([1-9][0-9]*)", f or "")
+             for f in files[4:]]
+    added = [int(m.group(1)) if m else 0 for m in added]
     expect(files[:4] == ["orders.csv", "tracking.csv", "claims.csv", "overrides.csv"] and
-           files[4:] == [f"overrides.csv added by rerun {k}" for k in range(1, len(files) - 3)],
+           all(1 < k <= revision for k in added) and added == sorted(set(added)),
            f"Summary: files listed {files}")
+    for k in added:  # the rerun that added the file wrote that revision's folder
+        expect(os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(folder)), f"r{k}")),
+               f"Summary: overrides.csv added by revision {k}, and no folder r{k}")
     rejects = Counter(r["file"] for r in read_csv(folder, "rejects.csv"))
     rejected = Counter()  # by the name rejects.csv gives (an added file's is overrides.csv)
     for r in body:
