@@ -118,16 +118,19 @@ void outputs_mark_replaced(const struct options *o, day_t as_of, int old_revisio
                            int new_revision)
 {
     char dir[4200], date[DATE_TEXT_SIZE], stamp[LOG_TIMESTAMP_SIZE];
-    session_report_dir(o, as_of, old_revision, dir, sizeof dir);
-    if (access(dir, F_OK) != 0)
-        return;
     date_format(as_of, date);
     log_timestamp(stamp);
-    write_folder_note(dir, "REPLACED.txt",
-                      "Revision %d of batch %s was replaced by revision %d, written by a rerun"
-                      " at %s.\nThe reports in this folder are kept as they were written (their"
-                      " workbook says in effect: that was so then);\nthose in effect are in"
-                      " ../r%d/.\n", old_revision, date, new_revision, stamp, new_revision);
+    for (int k = 1; k <= old_revision; k++) {
+        session_report_dir(o, as_of, k, dir, sizeof dir);
+        if (access(dir, F_OK) != 0)
+            continue;
+        write_folder_note(dir, "REPLACED.txt",
+                          "Revision %d of batch %s was replaced by revision %d. Revision %d,"
+                          " written by a rerun at %s, is in effect now.\nThe reports in this"
+                          " folder are kept as they were written (their workbook says in effect:"
+                          " that was so then);\nthose in effect are in ../r%d/.\n",
+                          k, date, k + 1, new_revision, stamp, new_revision);
+    }
 }
 
 void outputs_failed_dir(const struct options *o, day_t as_of, char *buf, size_t size)

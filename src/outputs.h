@@ -23,10 +23,12 @@ enum outputs_flag {
 int outputs_write(struct db *db, const struct options *o, int64_t batch_id, day_t as_of,
                   int revision, unsigned flags);
 
-/* In the reports folder of batch as_of's revision old_revision, when it
- * is on disk, a REPLACED.txt that says revision new_revision replaced it:
- * its workbook still says it was in effect when it was written. A
- * failure is a warning: the rerun is committed, the new reports stand. */
+/* In the reports folder of each of batch as_of's revisions up to
+ * old_revision that is on disk, a REPLACED.txt that says which revision
+ * replaced it and that new_revision is in effect now (older ones named
+ * one that a later rerun replaced in turn): its workbook still says it
+ * was in effect when it was written. A failure is a warning: the rerun
+ * is committed, the new reports stand. */
 void outputs_mark_replaced(const struct options *o, day_t as_of, int old_revision,
                            int new_revision);
 

@@ -140,8 +140,13 @@ check_grep '^P1,S1,70.00,3.50,66.50,USD,2026-05-06,MANUAL_REFUND$' "$WORK/report
 check_exit 0 "verify after the adjudication" -- arb verify
 # the replaced revision's folder says so (its workbook was right when
 # written), and names the revision in effect
-check_grep '^Revision 2 of batch 2026-05-06 was replaced by revision 3, written by a rerun at ' \
+check_grep '^Revision 2 of batch 2026-05-06 was replaced by revision 3\. Revision 3, written by a rerun at .*, is in effect now\.$' \
     "$WORK/reports/2026-05-06/r2/REPLACED.txt" "the replaced revision marked"
+# and so does the folder of the one replaced before it, which named r2
+check_grep '^Revision 1 of batch 2026-05-06 was replaced by revision 2\. Revision 3, written by a rerun at .*, is in effect now\.$' \
+    "$WORK/reports/2026-05-06/r1/REPLACED.txt" "the first revision points to the one in effect"
+check_grep '^those in effect are in \.\./r3/\.$' "$WORK/reports/2026-05-06/r1/REPLACED.txt" \
+    "the first revision's folder names r3"
 [ ! -e "$WORK/reports/2026-05-06/r3/REPLACED.txt" ] || fail "the revision in effect marked replaced"
 
 # A cron retry of 05-06 with its nightly files, which revisions 1 and 2 were
