@@ -138,12 +138,22 @@ static const struct wb_column adjustment_columns[] = {
     {"Order ID", WB_TEXT, 4, NULL},
     {"Amount", WB_MONEY, 5, NULL},
     {"Currency", WB_TEXT, 6, NULL},
+    {"Same ID", WB_TEXT, 7, NULL},
 };
 
+/* A refund or release that changed (its amount, date or payment method)
+ * is cancelled and added again under the same ID, and the sort of SPEC
+ * section 6 can put the add first (an add sorts before a cancel, and an
+ * earlier batch before a later one): a processor that applied the rows in
+ * order and skipped an ID it had would then cancel the new one. The
+ * "Same ID" column says so on both rows. */
 static const struct wb_table adjustments = {
     "Adjustments",
-    "SELECT as_of, kind, id, action, order_id, amount, currency FROM adjustment"
-    " WHERE batch_id = ?1 ORDER BY as_of, kind, id, action",
+    "SELECT as_of, kind, id, action, order_id, amount, currency,"
+    " CASE WHEN min(action) OVER same_id <> max(action) OVER same_id"
+    "  THEN 'cancelled and added again: apply the cancel first' END"
+    " FROM adjustment WHERE batch_id = ?1"
+    " WINDOW same_id AS (PARTITION BY kind, id) ORDER BY as_of, kind, id, action",
     6, adjustment_columns, N(adjustment_columns), NULL,
     /* a later night a rerun recomputed has no adjustments of its own:
      * SPEC section 6 lists them all in batch D's new revision */

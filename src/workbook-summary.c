@@ -350,8 +350,11 @@ int wb_write_summary(struct wb *wb)
         return wb->rc;
     if (batch_number(wb, "SELECT EXISTS (SELECT 1 FROM adjustment WHERE batch_id = ?1)") &&
         write_section(&sh, "Adjustments of this rerun, by kind and currency", &adjustment_totals,
-                      "Cancel: stop or claw back; add: pay. Row by row on the Adjustments sheet"
-                      " and in adjustments.csv.", NULL, NULL))
+                      "Cancel: stop or claw back; add: pay. Apply every cancel before any add:"
+                      " a refund or release that changed is cancelled and added again under the"
+                      " same ID. Release amounts are gross: the seller's share is net of the"
+                      " fee. Row by row on the Adjustments sheet and in adjustments.csv.",
+                      NULL, NULL))
         return wb->rc;
     wb_sheet_fit_columns(&sh, N(escrow_columns));
     return wb->rc;

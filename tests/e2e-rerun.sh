@@ -435,6 +435,28 @@ overrides.csv,3,duplicate_conflict,"W1,refund,10.00,no"
 overrides.csv,4,duplicate_conflict,"W1,refund,5.00,no"
 CSV
 check_exit 0 "verify after the correction" -- arb verify
+# A partial refund agreed at last, then its amount corrected: the refund
+# and V1's release change under the same IDs, and adjustments.csv's order
+# (SPEC section 6) puts each add before its cancel. The workbook says, on
+# both rows, to apply the cancel first (tests/workbook_check.py checks it).
+printf 'claim_id,outcome,amount,note\nW1,refund,10.00,partial refund agreed\n' >"$WORK/partial.csv"
+check_exit 0 "rerun with a partial refund" -- arb rerun --as-of 2026-09-10 \
+    --overrides "$WORK/partial.csv"
+printf 'claim_id,outcome,amount,note\nW1,refund,20.00,partial refund corrected\n' >"$WORK/partial.csv"
+check_exit 0 "rerun with its amount corrected" -- arb rerun --as-of 2026-09-10 \
+    --overrides "$WORK/partial.csv"
+check_file "$WORK/reports/2026-09-10/r8/adjustments.csv" "changed under their IDs" <<CSV
+$AH
+add,refund,RF-W1,V1,20.00,USD,2026-09-10
+cancel,refund,RF-W1,V1,10.00,USD,2026-09-10
+add,release,V1,V1,80.00,USD,2026-09-10
+cancel,release,V1,V1,90.00,USD,2026-09-10
+CSV
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    /usr/bin/python3 "$SRCDIR/tests/workbook_check.py" "$WORK/reports/2026-09-10/r8" \
+        >"$WORK/wb.out" 2>&1 || fail "workbook of the corrected refund: $(cat "$WORK/wb.out")"
+fi
+check_exit 0 "verify after the corrected refund" -- arb verify
 
 # Seventy currencies in one night, each on ten dates placed (700 open-book
 # entries): every leg and every order reaches the summaries, so the whole

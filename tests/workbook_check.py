@@ -471,6 +471,14 @@ def check(folder, max_rows, continued, texts):
     check_types(d, ids=["ID", "Order ID"], dates=["Batch"], money=["Amount"])
     expect(len(d.rows) == len(adjustments), "Adjustments: rows differ from adjustments.csv")
     expect(bool(d.note) == (not adjustments), f"Adjustments: note {d.note!r}")
+    actions = defaultdict(set)
+    for a in adjustments:
+        actions[(a["kind"], a["id"])].add(a["action"])
+    for r, a in zip(d.rows, adjustments):
+        both = actions[(a["kind"], a["id"])] == {"add", "cancel"}
+        same = r[d.col("Same ID")].value
+        expect(bool(same) == both and (not same or "apply the cancel first" in same),
+               f"Adjustments: {a['action']} {a['kind']} {a['id']}: same ID {same!r}")
 
     check_summary(book, values, folder, refunds, releases, aging)
 
