@@ -104,7 +104,8 @@ check_exit 0 "verify after the correction" -- arb verify
 # a folder of replacements that holds none of the four files (a typo in
 # a name) is refused, not a rerun that replaces nothing
 mkdir -p "$WORK/misnamed"
-cp "$WORK/in/2026-09-10/claims.csv" "$WORK/misnamed/claim.csv"
+printf 'claim_id,order_id,opened_at,reason,amount,seller_response,responded_at\n' \
+    >"$WORK/misnamed/claim.csv"
 before=$(db_digest)
 check_exit 66 "rerun --in a folder of misnamed files" -- arb rerun --as-of 2026-09-10 \
     --in "$WORK/misnamed"

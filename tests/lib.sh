@@ -1,12 +1,13 @@
 # tests/lib.sh: helpers for the end-to-end tests. Each test script sources
 # it, builds input folders in a scratch directory, runs the real binary and
 # compares its outputs and exit codes. Environment: ARBITER (the binary),
-# SRCDIR (the source tree).
+# SRCDIR (the source tree), KEEP_WORK (set: the scratch directory is left
+# for a look at what a failing test saw).
 set -u
 ARBITER=${ARBITER:-$(pwd)/src/arbiter}
 SRCDIR=${SRCDIR:-$(pwd)}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/arbiter-e2e.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+[ -n "${KEEP_WORK:-}" ] || trap 'rm -rf "$WORK"' EXIT
 FAILURES=0
 CHECKS=0
 
