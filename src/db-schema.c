@@ -220,10 +220,20 @@ static const char migrate_v4_to_v5[] =
  * rerun.c refuses it. A batch of an older version has none (NULL). */
 static const char migrate_v5_to_v6[] = "ALTER TABLE batch ADD COLUMN config TEXT;";
 
+/* Schema version 7 keeps with each adjustment who pays or is paid (the
+ * buyer of a capture or refund, the seller of a release), the payment
+ * method of a capture or refund and the fee of a release, as they were
+ * (reconcile.c): a correction of the payment method or of the seller
+ * cancels and adds an entry of the same ID and amount, and the sheet
+ * showed two rows alike. Adjustments made before have none (NULL). */
+static const char migrate_v6_to_v7[] = "ALTER TABLE adjustment ADD COLUMN party TEXT;"
+                                       "ALTER TABLE adjustment ADD COLUMN payment_method TEXT;"
+                                       "ALTER TABLE adjustment ADD COLUMN fee INTEGER;";
+
 /* The steps from version i to i + 1, i = 0 .. DB_SCHEMA_VERSION - 1. */
 static const char *const migrations[DB_SCHEMA_VERSION] = {
     schema_v1,        migrate_v1_to_v2, migrate_v2_to_v3,
-    migrate_v3_to_v4, migrate_v4_to_v5, migrate_v5_to_v6};
+    migrate_v3_to_v4, migrate_v4_to_v5, migrate_v5_to_v6, migrate_v6_to_v7};
 
 int db_schema_migrate(struct db *db, char *err, size_t err_size, const char *path)
 {

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 struct db;
 

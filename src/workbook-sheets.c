@@ -138,18 +138,26 @@ static const struct wb_column adjustment_columns[] = {
     {"Order ID", WB_TEXT, 4, NULL},
     {"Amount", WB_MONEY, 5, NULL},
     {"Currency", WB_TEXT, 6, NULL},
-    {"Same ID", WB_TEXT, 7, NULL},
+    {"Fee", WB_MONEY, 7, NULL},
+    {"Net to seller", WB_MONEY, 8, NULL},
+    {"Buyer or seller", WB_TEXT, 9, NULL},
+    {"Payment method", WB_TEXT, 10, NULL},
+    {"Same ID", WB_TEXT, 11, NULL},
 };
 
-/* A refund or release that changed (its amount, date or payment method)
- * is cancelled and added again under the same ID, and the sort of SPEC
- * section 6 can put the add first (an add sorts before a cancel, and an
- * earlier batch before a later one): a processor that applied the rows in
- * order and skipped an ID it had would then cancel the new one. The
- * "Same ID" column says so on both rows. */
+/* A refund or release that changed (its amount, date, payment method or
+ * seller) is cancelled and added again under the same ID, and the sort of
+ * SPEC section 6 can put the add first (an add sorts before a cancel, and
+ * an earlier batch before a later one): a processor that applied the rows
+ * in order and skipped an ID it had would then cancel the new one. The
+ * "Same ID" column says so on both rows. Each row says who pays or is paid
+ * (the buyer of a capture or refund, with its payment method; the seller
+ * of a release, with the fee and the net the seller gets), as it was when
+ * the rerun listed it: a change of those alone shows on the two rows. */
 static const struct wb_table adjustments = {
     "Adjustments",
-    "SELECT as_of, kind, id, action, order_id, amount, currency,"
+    "SELECT as_of, kind, id, action, order_id, amount, currency, fee, amount - fee, party,"
+    " payment_method,"
     " CASE WHEN min(action) OVER same_id <> max(action) OVER same_id"
     "  THEN 'cancelled and added again: apply the cancel first' END"
     " FROM adjustment WHERE batch_id = ?1"

@@ -353,7 +353,8 @@ int wb_write_summary(struct wb *wb)
                       "Cancel: stop or claw back; add: pay. Apply every cancel before any add:"
                       " a refund or release that changed is cancelled and added again under the"
                       " same ID. Release amounts are gross: the seller's share is net of the"
-                      " fee. Row by row on the Adjustments sheet and in adjustments.csv.",
+                      " fee. Row by row on the Adjustments sheet (with the fee, the net, and who"
+                      " is paid and how) and in adjustments.csv.",
                       NULL, NULL))
         return wb->rc;
     wb_sheet_fit_columns(&sh, N(escrow_columns));

@@ -2,7 +2,7 @@
 # e2e-migrate.sh: a schema version 1 database (tests/data/schema-v1.sql,
 # made by the arbiter of that version: four nights and a carrier-correction
 # rerun, so it holds captures, a release, a refund and its reversal) is
-# upgraded on first open (to version 6 through 2, 3, 4 and 5). Every leg survives the
+# upgraded on first open (to version 7 through 2, 3, 4, 5 and 6). Every leg survives the
 # move into ledger_txn's columns, every carrier event the packing into
 # orders.events, verify passes, and the upgraded database takes a rerun that
 # reverses postings written before the upgrade, then a new night.
@@ -19,7 +19,9 @@ sqlite3 "$db" "$releases" >"$WORK/releases-v1"
 
 check_exit 0 "verify upgrades the database" -- arb verify
 check_grep '^verify: ok$' "$WORK/out" "verify ok after the upgrade"
-[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 6 ] || fail "schema version not 6"
+[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 7 ] || fail "schema version not 7"
+[ "$(sqlite3 "$db" 'SELECT count(*) FROM adjustment WHERE party IS NULL AND payment_method IS NULL
+    AND fee IS NULL')" -gt 0 ] || fail "the adjustments of before the upgrade claim a payee"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM batch WHERE config IS NULL')" -gt 0 ] ||
     fail "the upgraded batches claim a configuration"
 [ -n "$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE name = 'adjustment_batch'")" ] ||
@@ -72,6 +74,14 @@ CSV
 [ "$(sqlite3 "$db" "SELECT seller_payable || ' ' || fee_revenue || ' ' || escrow FROM ledger_txn
     WHERE kind = 'reversal' AND ref = 'P2'")" = "-19000 -1000 20000" ] ||
     fail "the reversal of the release does not negate its legs"
+# who is paid and how, as they were: the buyer and method of the refund,
+# the seller and fee of the release posted before the upgrade
+[ "$(sqlite3 "$db" "SELECT group_concat(action || ' ' || kind || ' ' || coalesce(party, '-') || ' '
+    || coalesce(payment_method, '-') || ' ' || coalesce(fee, '-'), ', ') FROM (SELECT * FROM adjustment
+    WHERE batch_id = (SELECT max(id) FROM batch WHERE rerun_start = 1) ORDER BY kind)")" = \
+    "$(sqlite3 "$db" "SELECT 'add refund ' || buyer_id || ' ' || payment_method || ' -, cancel release '
+    || seller_id || ' - 1000' FROM orders WHERE order_id = 'P2'")" ] ||
+    fail "the adjustments do not keep who is paid, how, and the fee"
 check_exit 0 "verify after the rerun" -- arb verify
 
 mkdir -p "$WORK/in"
@@ -86,7 +96,7 @@ check_exit 0 "a new night on the upgraded database" -- arb run --as-of 2026-05-2
     fail "an event packed by the upgrade is not a duplicate"
 check_exit 0 "verify after the new night" -- arb verify
 
-sqlite3 "$db" 'PRAGMA user_version = 7'
+sqlite3 "$db" 'PRAGMA user_version = 8'
 check_exit 65 "a newer schema is refused" -- arb verify
-check_grep 'schema version 7 is newer' "$WORK/err" "the newer schema is named"
+check_grep 'schema version 8 is newer' "$WORK/err" "the newer schema is named"
 finish

@@ -458,6 +458,44 @@ if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
         >"$WORK/wb.out" 2>&1 || fail "workbook of the corrected refund: $(cat "$WORK/wb.out")"
 fi
 check_exit 0 "verify after the corrected refund" -- arb verify
+# The night's orders.csv replaced by one that corrects V1's payment method
+# and seller: the capture, refund and release keep their IDs and amounts
+# but take from or pay someone else, so each is cancelled and added, and
+# the Adjustments sheet says who and how on each row, as it was.
+mkdir -p "$WORK/method"
+printf '%s\nV1,B1,S2,2026-09-01,100.00,USD,card_credit,5\n' "$OH" >"$WORK/method/orders.csv"
+check_exit 0 "rerun with V1's payment method and seller corrected" -- arb rerun \
+    --as-of 2026-09-10 --in "$WORK/method"
+check_file "$WORK/reports/2026-09-10/r9/adjustments.csv" "the payee changes listed" <<CSV
+$AH
+add,capture,V1,V1,100.00,USD,2026-09-10
+cancel,capture,V1,V1,100.00,USD,2026-09-10
+add,refund,RF-W1,V1,20.00,USD,2026-09-10
+cancel,refund,RF-W1,V1,20.00,USD,2026-09-10
+add,release,V1,V1,80.00,USD,2026-09-10
+cancel,release,V1,V1,80.00,USD,2026-09-10
+CSV
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    /usr/bin/python3 "$SRCDIR/tests/workbook_check.py" "$WORK/reports/2026-09-10/r9" \
+        >"$WORK/wb.out" 2>&1 || fail "workbook of the payee correction: $(cat "$WORK/wb.out")"
+    /usr/bin/python3 - "$WORK/reports/2026-09-10/r9/arbiter-2026-09-10-r9.xlsx" >"$WORK/payees" <<'PY'
+import sys, openpyxl
+rows = list(openpyxl.load_workbook(sys.argv[1], read_only=True)["Adjustments"].iter_rows(values_only=True))
+col = {h: i for i, h in enumerate(rows[0])}
+for r in rows[1:]:
+    print(",".join("" if r[col[h]] is None else str(r[col[h]]) for h in
+                   ("Kind", "Action", "Amount", "Fee", "Net to seller", "Buyer or seller", "Payment method")))
+PY
+    check_file "$WORK/payees" "who is paid and how, before and after" <<'CSV'
+capture,add,100,,,B1,card_credit
+capture,cancel,100,,,B1,paypal
+refund,add,20,,,B1,card_credit
+refund,cancel,20,,,B1,paypal
+release,add,80,4,76,S2,
+release,cancel,80,4,76,S1,
+CSV
+fi
+check_exit 0 "verify after the payee correction" -- arb verify
 
 # Seventy currencies in one night, each on ten dates placed (700 open-book
 # entries): every leg and every order reaches the summaries, so the whole

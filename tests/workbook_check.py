@@ -349,6 +349,41 @@ def check_zip(path):
     expect(not slow, f"{path}: parts not deflated at the fastest level: {slow}")
 
 
+def batch_date(folder):
+    """The as-of date of the batch whose reports are in folder (<D>/r<k>)."""
+    return os.path.basename(os.path.dirname(os.path.abspath(folder)))
+
+
+def check_adjustment_party(d, r, a, refunds, releases, date):
+    """An Adjustments row's fee and net (a release's only, net = amount -
+    fee) and who is paid and how; an add of this batch's own refund or
+    release says what refunds.csv or releases.csv of its folder say."""
+    where = f"Adjustments: {a['action']} {a['kind']} {a['id']}"
+    cur = a["currency"]
+    cell = {h: r[d.col(h)].value for h in ("Fee", "Net to seller", "Buyer or seller",
+                                           "Payment method")}
+    fee, net = (None if cell[h] is None else as_decimal(cell[h], cur)
+                for h in ("Fee", "Net to seller"))
+    release = a["kind"] == "release"
+    expect((fee is not None) == release and (net is not None) == release
+           and (not release or net == Decimal(a["amount"]) - fee),
+           f"{where}: fee {fee}, net {net} for amount {a['amount']}")
+    expect(cell["Buyer or seller"] and (cell["Payment method"] is None) == release,
+           f"{where}: paid by or to {cell['Buyer or seller']!r} by {cell['Payment method']!r}")
+    if a["action"] != "add" or a["batch"] != date:
+        return
+    if release:
+        own = [x for x in releases if x["order_id"] == a["id"]]
+        expect(len(own) == 1 and (own[0]["seller_id"], Decimal(own[0]["fee"]),
+                                  Decimal(own[0]["net"])) == (cell["Buyer or seller"], fee, net),
+               f"{where}: not as releases.csv: {own}")
+    elif a["kind"] == "refund":
+        own = [x for x in refunds if x["refund_id"] == a["id"]]
+        expect(len(own) == 1 and (own[0]["buyer_id"], own[0]["payment_method"]) ==
+               (cell["Buyer or seller"], cell["Payment method"]),
+               f"{where}: not as refunds.csv: {own}")
+
+
 def check(folder, max_rows, continued, texts):
     paths = glob.glob(os.path.join(folder, "*.xlsx"))
     if not expect(len(paths) == 1, f"{folder}: {len(paths)} workbooks"):
@@ -468,7 +503,8 @@ def check(folder, max_rows, continued, texts):
 
     d = t["Adjustments"]
     adjustments = read_csv(folder, "adjustments.csv")
-    check_types(d, ids=["ID", "Order ID"], dates=["Batch"], money=["Amount"])
+    check_types(d, ids=["ID", "Order ID", "Buyer or seller"], dates=["Batch"],
+                money=["Amount", "Fee", "Net to seller"])
     expect(len(d.rows) == len(adjustments), "Adjustments: rows differ from adjustments.csv")
     expect(bool(d.note) == (not adjustments), f"Adjustments: note {d.note!r}")
     actions = defaultdict(set)
@@ -479,6 +515,7 @@ def check(folder, max_rows, continued, texts):
         same = r[d.col("Same ID")].value
         expect(bool(same) == both and (not same or "apply the cancel first" in same),
                f"Adjustments: {a['action']} {a['kind']} {a['id']}: same ID {same!r}")
+        check_adjustment_party(d, r, a, refunds, releases, batch_date(folder))
 
     check_summary(book, values, folder, refunds, releases, aging)
 
