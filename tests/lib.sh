@@ -36,6 +36,16 @@ check_exit() {
     return 0
 }
 
+# check_workbook FOLDER WHAT: the workbook in FOLDER read back and checked
+# against the CSVs beside it (tests/workbook_check.py); skipped when
+# /usr/bin/python3 has no openpyxl (setup.sh installs it).
+check_workbook() {
+    /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || return 0
+    CHECKS=$((CHECKS + 1))
+    /usr/bin/python3 "$SRCDIR/tests/workbook_check.py" "$1" >"$WORK/wb.out" 2>&1 ||
+        fail "$2: $(cat "$WORK/wb.out")"
+}
+
 # check_file FILE DESCRIPTION: compares FILE with the text on stdin.
 check_file() {
     CHECKS=$((CHECKS + 1))
