@@ -6,30 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
-
-/* Run as root (an operator's `arbiter report` by hand, say) on another
- * user's database, the lock file goes to the database's owner, as SQLite
- * gives its -wal and -shm files: a root-owned lock of mode 0600 would stop
- * that user's cron job from every later night (73). */
-static void give_to_database_owner(int fd, const char *db_path)
-{
-    struct stat db, lock;
-    if (geteuid() != 0 || stat(db_path, &db) != 0 || fstat(fd, &lock) != 0)
-        return;
-    /* only a plain file of one name: the lock was opened without following
-     * a symbolic link, and a hard link the database's owner made to a file
-     * of root's must not hand them that file */
-    if (!S_ISREG(lock.st_mode) || lock.st_nlink != 1)
-        return;
-    if (lock.st_uid != db.st_uid || lock.st_gid != db.st_gid)
-        (void)!fchown(fd, db.st_uid, db.st_gid);
-}
 
 int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
 {
@@ -45,7 +26,6 @@ int lock_acquire(const char *db_path, int *code, char *err, size_t err_size)
         *code = EX_CANTCREAT;
         return -1;
     }
-    give_to_database_owner(fd, db_path);
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(fd, F_SETLK, &fl) != 0) {
         /* The holder writes its line just after taking the lock: give it

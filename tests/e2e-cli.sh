@@ -316,29 +316,42 @@ check_exit 66 "status without a database" -- "$ARBITER" status --db "$WORK/none.
 check_exit 66 "report without a database" -- "$ARBITER" report --as-of 2026-03-10 \
     --db "$WORK/none.db" --reports "$WORK/none-reports"
 [ ! -e "$WORK/none.db.lock" ] || fail "report left a lock file beside no database"
-# Root on another user's database (an operator's report by hand): the
-# lock file it makes is that user's, or their cron job would meet 73.
-if [ "$(id -u)" = 0 ]; then
-    mkdir -p "$WORK/owned"
-    cp "$WORK/arbiter.db" "$WORK/owned/a.db"
-    chown -R 65534:65534 "$WORK/owned"
+# Root on another user's database (an operator's report by hand) runs as
+# that user: the lock file and the reports it makes are theirs, or their
+# cron job would meet 73, and links the owner planted in their folders
+# reach nothing of root's.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    owned=$(mktemp -d /tmp/arbiter-owned.XXXXXX)
+    chmod 755 "$owned"
+    cp "$WORK/arbiter.db" "$owned/a.db"
+    chown -R 65534:65534 "$owned"
     check_exit 0 "report by root on another user's database" -- "$ARBITER" report \
-        --as-of 2026-03-10 --db "$WORK/owned/a.db" --reports "$WORK/owned/reports" --quiet
-    [ "$(stat -c %u:%g "$WORK/owned/a.db.lock")" = 65534:65534 ] ||
-        fail "the lock file is $(stat -c %u:%g "$WORK/owned/a.db.lock"), not the database's owner's"
-    # and a lock "file" the owner made a link to one of root's files hands
-    # them nothing: not followed, not given away
-    rm "$WORK/owned/a.db.lock"
+        --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports"
+    check_grep "a.db belongs to .* (uid 65534): running as them, not as root" "$WORK/err" \
+        "the identity taken is logged"
+    [ "$(stat -c %u:%g "$owned/a.db.lock")" = 65534:65534 ] ||
+        fail "the lock file is $(stat -c %u:%g "$owned/a.db.lock"), not the database's owner's"
+    [ -s "$owned/reports/2026-03-10/r1/refunds.csv" ] || fail "root's report wrote no reports"
+    [ -z "$(find "$owned" ! -user 65534)" ] ||
+        fail "files not the owner's: $(find "$owned" ! -user 65534 | tr '\n' ' ')"
+    # a lock "file" or a report's temporary name the owner made a link to
+    # one of root's files: not written, not given away
     : >"$WORK/root-only"
-    ln -s "$WORK/root-only" "$WORK/owned/a.db.lock"
+    chmod 644 "$WORK/root-only"
+    rm "$owned/a.db.lock"
+    ln -s "$WORK/root-only" "$owned/a.db.lock"
     check_exit 73 "a lock file that is a symbolic link" -- "$ARBITER" report \
-        --as-of 2026-03-10 --db "$WORK/owned/a.db" --reports "$WORK/owned/reports" --quiet
-    [ "$(stat -c %u:%g "$WORK/root-only")" = 0:0 ] || fail "root's file was given away"
-    rm "$WORK/owned/a.db.lock"
-    ln "$WORK/root-only" "$WORK/owned/a.db.lock"
-    check_exit 0 "a lock file that is a hard link" -- "$ARBITER" report \
-        --as-of 2026-03-10 --db "$WORK/owned/a.db" --reports "$WORK/owned/reports" --quiet
-    [ "$(stat -c %u:%g "$WORK/root-only")" = 0:0 ] || fail "root's file was given away (hard link)"
+        --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports" --quiet
+    rm "$owned/a.db.lock"
+    ln "$WORK/root-only" "$owned/a.db.lock"
+    check_exit 73 "a lock file that is a hard link to root's file" -- "$ARBITER" report \
+        --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports" --quiet
+    rm "$owned/a.db.lock"
+    ln -s "$WORK/root-only" "$owned/reports/2026-03-10/r1/refunds.csv.tmp"
+    check_exit 73 "a report's temporary name linked to root's file" -- "$ARBITER" report \
+        --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports" --quiet
+    [ "$(stat -c %u:%g:%s "$WORK/root-only")" = 0:0:0 ] || fail "root's file was written or given away"
+    rm -rf "$owned"
 fi
 # A file of no bytes is made a database only by run; status, report and
 # rerun refuse it without writing into it. No command writes arbiter's

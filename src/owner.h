@@ -1,0 +1,18 @@
+/* owner.h: run as the database's owner when started as root. */
+#ifndef ARBITER_OWNER_H
+#define ARBITER_OWNER_H
+
+#include <stddef.h>
+
+/* Started as root on a database another user owns (an operator's `sudo
+ * arbiter report` by hand, say), takes that user's identity (uid, gid
+ * and groups) for the rest of the process, as `sudo -u owner` would: the
+ * lock file, the log, the reports and every file they are written
+ * through are then theirs, made with their rights, so the owner's cron
+ * job can go on with them and a link the owner planted in their folders
+ * reaches nothing of root's. Does nothing when not root, when the
+ * database is root's or is not there yet. Returns 0, or 70 with a
+ * message in err when the identity cannot be taken. */
+int owner_assume(const char *db_path, char *err, size_t err_size);
+
+#endif
