@@ -17,6 +17,9 @@ struct batch_inputs {
     FILE *files[FILE_COUNT]; /* NULL: missing */
     /* each file's checksum once inputs_same_as_stored has read it ("": not yet) */
     char sha256[FILE_COUNT][DIGEST_HEX_SIZE];
+    /* the data rows of an orders.csv read back from the database (a
+     * rerun), which has no size to estimate them from; 0 otherwise */
+    long stored_orders;
 };
 
 /* Opens the files of an input folder. With `required`, orders, tracking

@@ -239,6 +239,21 @@ static int same_configuration(struct session *s, const struct chain_link *links,
     return rc;
 }
 
+/* The data rows of stored file file_no of batch batch_id into *rows.
+ * Returns 0, or -1 on a database error. */
+static int stored_rows(struct db *db, int64_t batch_id, int file_no, long *rows)
+{
+    sqlite3_stmt *q = db_stmt(db, "SELECT rows FROM batch_file WHERE batch_id = ? AND file_no = ?");
+    if (!q)
+        return -1;
+    db_bind_int(q, 1, batch_id);
+    db_bind_int(q, 2, file_no);
+    int rc = db_step(q);
+    *rows = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The inputs of one replayed batch: its stored files, with the
  * replacements for D put in their place and D's added overrides after the
  * stored ones. Returns 0 or a sysexits code with a message in err. */
@@ -260,6 +275,10 @@ static int stored_inputs(struct db *db, const struct chain_link *link, struct ba
         }
         if (found && i >= FILE_ADDED_OVERRIDES)
             next_added = i + 1;
+        if (found && i == FILE_ORDERS && stored_rows(db, link->old_id, i, &in->stored_orders)) {
+            snprintf(err, err_size, "cannot read the stored inputs: %s", db_errmsg(db));
+            return db_failure_exit(db);
+        }
     }
     if (replace && replace->files[FILE_ADDED_OVERRIDES]) {
         if (next_added == FILE_COUNT) {

@@ -4,8 +4,9 @@
 # made bad (data/incoming/<D>/expected-rejects.csv, written independently
 # of arbiter), verify holds, and the rerun with the sample adjudications
 # refunds one claim, rejects the other, and lists its adjustments. The
-# same nights again with the rule indexes rebuilt after ingestion (the
-# path of a night larger than the database) give the same reports.
+# same nights and reruns again with the rule indexes rebuilt after
+# ingestion (the path of a night larger than the database) give the same
+# reports.
 . "$SRCDIR/tests/lib.sh"
 
 data=$SRCDIR/data
@@ -28,6 +29,12 @@ check_grep '^C20260922-0e22696b-0,.*,REFUND,MANUAL_REFUND,' "$r2/decisions.csv" 
 check_grep '^C20260923-53d8c4c7-0,.*,REJECTED,MANUAL_REJECT,' "$r2/decisions.csv" "adjudicated rejection"
 check_grep '^add,refund,RF-C20260922-0e22696b-0,' "$r2/adjustments.csv" "refund added"
 check_exit 0 "verify after the rerun" -- arb verify
+# and a rerun of the first night, which changes nothing: every night
+# replayed, no adjustment
+check_exit 0 "rerun of the first night" -- arb rerun --as-of 2026-11-01 --config "$data/arbiter.conf"
+[ "$(wc -l <"$WORK/reports/2026-11-01/r2/adjustments.csv")" -eq 1 ] ||
+    fail "a rerun that changes nothing lists adjustments"
+check_exit 0 "verify after the rerun of the first night" -- arb verify
 
 # the checkpoint of a committed batch copies every page of the log (none
 # is held back by a reader of the reports). On failure it quotes the
@@ -53,6 +60,12 @@ for night in "$data"/incoming/*/; do
 done
 check_exit 0 "rerun, indexes rebuilt" -- bulk rerun --as-of 2026-11-04 --overrides "$claims"
 check_whole_log_copied rerun
+# the first night replayed is larger than what its rollback left: its
+# stored orders.csv is counted, and the indexes are rebuilt as in a night
+check_exit 0 "rerun of the first night, indexes rebuilt" -- bulk rerun --as-of 2026-11-01
+check_grep 'phase index: rule indexes built' "$WORK/err" \
+    "the rerun of the first night rebuilds the rule indexes"
+check_whole_log_copied "rerun of the first night"
 check_exit 0 "verify, indexes rebuilt" -- bulk verify
 for f in $(cd "$WORK/reports" && ls */r*/*.csv); do
     check_file "$WORK/bulk/$f" "$f with the indexes rebuilt" <"$WORK/reports/$f"
