@@ -1,5 +1,6 @@
 /* main.c: arbiter's entry point: finds the command and runs it. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "db.h"
 #include "interrupt.h"
 #include "log.h"
+#include "owner.h"
 
 static int run_command(int argc, char **argv)
 {
@@ -38,6 +40,13 @@ static int run_command(int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     log_init(opts.quiet);
+    /* root on another user's database: before any file is read or made */
+    char err[PATH_MAX + 256];
+    rc = owner_assume(opts.db_path, err, sizeof err);
+    if (rc) {
+        log_error("%s", err);
+        return rc;
+    }
     interrupt_install();
     db_configure();
     return cmd->exec(&opts);

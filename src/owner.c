@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <libgen.h>
+#include <limits.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +16,28 @@
 
 #include "log.h"
 
+/* The database's owner and group, or when it is not there yet those of
+ * the folder it is to be made in; `whose` (PATH_MAX + 64 bytes) names
+ * the one read, for the log. False when neither can be read. */
+static bool owner_of(const char *db_path, struct stat *st, char *whose)
+{
+    snprintf(whose, PATH_MAX + 64, "%s", db_path);
+    if (stat(db_path, st) == 0)
+        return true;
+    if (errno != ENOENT)
+        return false;
+    char folder[PATH_MAX];
+    snprintf(folder, sizeof folder, "%s", db_path);
+    const char *dir = dirname(folder);
+    snprintf(whose, PATH_MAX + 64, "%s (the database's folder)", dir);
+    return stat(dir, st) == 0;
+}
+
 int owner_assume(const char *db_path, char *err, size_t err_size)
 {
     struct stat db;
-    if (geteuid() != 0 || stat(db_path, &db) != 0 || db.st_uid == 0)
+    char whose[PATH_MAX + 64];
+    if (geteuid() != 0 || !owner_of(db_path, &db, whose) || db.st_uid == 0)
         return 0;
     /* the owner's groups as their own login has them; an owner without
      * an entry in the user database gets the file's group alone */
@@ -24,11 +45,11 @@ int owner_assume(const char *db_path, char *err, size_t err_size)
     int groups = pw ? initgroups(pw->pw_name, db.st_gid) : setgroups(1, &db.st_gid);
     if (groups != 0 || setgid(db.st_gid) != 0 || setuid(db.st_uid) != 0 ||
         geteuid() != db.st_uid) {
-        snprintf(err, err_size, "%s: cannot run as the database's owner (uid %ju): %s", db_path,
+        snprintf(err, err_size, "%s: cannot run as its owner (uid %ju): %s", whose,
                  (uintmax_t)db.st_uid, strerror(errno));
         return EX_SOFTWARE;
     }
-    log_info("%s belongs to %s (uid %ju): running as them, not as root", db_path,
+    log_info("%s belongs to %s (uid %ju): running as them, not as root", whose,
              pw ? pw->pw_name : "a user", (uintmax_t)db.st_uid);
     return 0;
 }

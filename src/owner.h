@@ -10,9 +10,13 @@
  * lock file, the log, the reports and every file they are written
  * through are then theirs, made with their rights, so the owner's cron
  * job can go on with them and a link the owner planted in their folders
- * reaches nothing of root's. Does nothing when not root, when the
- * database is root's or is not there yet. Returns 0, or 70 with a
- * message in err when the identity cannot be taken. */
+ * reaches nothing of root's. Called before any file is opened, so that
+ * the configuration and the inputs are read with the owner's rights too:
+ * root would read files the owner cannot and copy them into the owner's
+ * database and reports. A database not there yet is its folder's
+ * owner's. Does nothing when not root or when that owner is root.
+ * Returns 0, or 70 with a message in err when the identity cannot be
+ * taken. */
 int owner_assume(const char *db_path, char *err, size_t err_size);
 
 #endif

@@ -11,7 +11,6 @@
 
 #include "lock.h"
 #include "log.h"
-#include "owner.h"
 #include "report.h"
 
 /* Makes the reports folder when it is missing and checks that it is a
@@ -75,9 +74,6 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
         if (rc == 0 && s->cfg.holidays_path[0])
             rc = calendar_load(&s->cal, s->cfg.holidays_path, err, sizeof err);
     }
-    /* root on another user's database: before anything is made for it */
-    if (rc == 0)
-        rc = owner_assume(opts->db_path, err, sizeof err);
     /* before the lock, which would leave its file beside no database */
     if (rc == 0 && !(needs & NEED_CREATE_DB) && db_missing(opts->db_path, err, sizeof err))
         rc = EX_NOINPUT;
