@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,13 +85,28 @@ static void temp_path(const char *dir, const char *name, char tmp[4200])
     snprintf(tmp, 4200, "%s/%s.tmp", dir, name);
 }
 
+int report_create_temp(const char *tmp, char *err, size_t err_size)
+{
+    int fd = -1;
+    if (unlink(tmp) == 0 || errno == ENOENT)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0)
+        snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+    return fd;
+}
+
 int report_open_file(const char *dir, const char *name, FILE **out, char *err, size_t err_size)
 {
     char tmp[4200];
     temp_path(dir, name, tmp);
-    *out = fopen(tmp, "w");
+    int fd = report_create_temp(tmp, err, err_size);
+    *out = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!*out) {
-        snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+        if (fd >= 0) {
+            snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+            close(fd);
+            unlink(tmp);
+        }
         return EX_CANTCREAT;
     }
     interrupt_watch_file(tmp);

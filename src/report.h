@@ -28,7 +28,15 @@ int report_write_rejects(struct db *db, int64_t batch_id, const char *dir, char 
 /* Creates dir and its parents (mode 0750 before umask). 0 or -1. */
 int report_make_dirs(const char *dir);
 
-/* Opens `<dir>/<name>.tmp` for writing; report_commit_file closes it and
+/* Creates the temporary file tmp, new and empty, for writing: whatever
+ * was at that name is removed first, and the file is made where the
+ * name is, never through a link (a folder someone else can write into
+ * may hold a link from that name to a file of ours, which a plain open
+ * would truncate and fill). Returns its descriptor, which the caller
+ * closes, or -1 with a message in err. */
+int report_create_temp(const char *tmp, char *err, size_t err_size);
+
+/* Opens `<dir>/<name>.tmp` for writing (report_create_temp); report_commit_file closes it and
  * renames it to `<dir>/<name>`. Both return 0 or a sysexits code with a
  * message in err. */
 int report_open_file(const char *dir, const char *name, FILE **out, char *err, size_t err_size);

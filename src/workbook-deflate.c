@@ -25,6 +25,7 @@
  * A static libxlsxwriter with its own minizip fails to link (the symbol
  * is defined twice), which is loud, not silent. */
 #include "workbook-deflate.h"
+#include "workbook-parts.h"
 
 #include <dlfcn.h>
 #include <minizip/zip.h>
@@ -55,6 +56,7 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const zip_filein
     *(void **)&minizip_open_entry = dlsym(RTLD_NEXT, "zipOpenNewFileInZip4_64");
     if (!minizip_open_entry)
         return ZIP_INTERNALERROR;
+    workbook_parts_open(filename);
     if (method == Z_DEFLATED && !raw) {
         level = WORKBOOK_DEFLATE_LEVEL;
         atomic_fetch_add(&fast_parts, 1);

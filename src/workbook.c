@@ -13,9 +13,11 @@
 
 #include "interrupt.h"
 #include "log.h"
+#include "report.h"
 #include "totals.h"
 #include "workbook-deflate.h"
 #include "workbook-internal.h"
+#include "workbook-parts.h"
 
 /* The row limit per sheet: Excel's, unless ARBITER_XLSX_MAX_ROWS (2 or
  * more: the header and one row) asks for fewer, as the tests do to see a
@@ -112,18 +114,24 @@ static int write_and_rename(struct db *db, int64_t batch_id, struct workbook_pre
         return EX_SOFTWARE;
     }
 
-    /* Try the file first: libxlsxwriter only opens it at the very end, and
-     * then says little about why it could not. */
-    FILE *probe = fopen(tmp, "wb");
-    if (!probe) {
-        snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+    /* Made first: libxlsxwriter only opens its file at the very end, by
+     * name, and then says little about why it could not. It is given the
+     * name of the descriptor made here, so that it writes into this file
+     * even if a link to another has been put at tmp since. */
+    int fd = report_create_temp(tmp, err, err_size);
+    if (fd < 0)
         return EX_CANTCREAT;
-    }
-    fclose(probe);
-    lxw_workbook_options options = {.constant_memory = LXW_TRUE};
-    wb.book = workbook_new_opt(tmp, &options);
+    char made[64];
+    snprintf(made, sizeof made, "/proc/self/fd/%d", fd);
+    /* its temporary files (the rows of every sheet, uncompressed: 130 MB
+     * at a million orders) go where the operator says, /tmp otherwise */
+    char *tmpdir = getenv("TMPDIR");
+    lxw_workbook_options options = {.constant_memory = LXW_TRUE,
+                                    .tmpdir = tmpdir && tmpdir[0] ? tmpdir : NULL};
+    wb.book = workbook_new_opt(access(made, W_OK) == 0 ? made : tmp, &options);
     if (!wb.book) {
         snprintf(err, err_size, "%s: cannot create workbook", tmp);
+        close(fd);
         unlink(tmp);
         return EX_CANTCREAT;
     }
@@ -131,16 +139,24 @@ static int write_and_rename(struct db *db, int64_t batch_id, struct workbook_pre
     if (wb_write_summary(&wb) == 0)
         wb_write_detail_sheets(&wb);
     unsigned long fast_parts = workbook_deflate_fast_parts();
+    workbook_parts_reset();
     errno = 0; /* what the failed write of a close leaves says why: ENOSPC, EDQUOT */
     lxw_error closed = workbook_close(wb.book); /* frees the book whatever happens */
     int close_errno = errno;
+    const char *cut_part = workbook_parts_cut_short();
+    close(fd);
     free(wb.text);
     if (wb.rc) {
         unlink(tmp);
         return wb.rc;
     }
     if (closed != LXW_NO_ERROR) {
-        if (close_errno)
+        if (cut_part)
+            snprintf(err, err_size, "%s: cannot write workbook: its part %s came out cut short:"
+                     " libxlsxwriter could not write its temporary files in %s (%s)", tmp,
+                     cut_part, options.tmpdir ? options.tmpdir : "/tmp",
+                     close_errno ? strerror(close_errno) : "full, or a file size limit");
+        else if (close_errno)
             snprintf(err, err_size, "%s: cannot write workbook: %s (%s)", tmp,
                      strerror(close_errno), lxw_strerror(closed));
         else

@@ -348,9 +348,42 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports" --quiet
     rm "$owned/a.db.lock"
     ln -s "$WORK/root-only" "$owned/reports/2026-03-10/r1/refunds.csv.tmp"
-    check_exit 73 "a report's temporary name linked to root's file" -- "$ARBITER" report \
+    check_exit 0 "a report's temporary name linked to root's file" -- "$ARBITER" report \
         --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports" --quiet
     [ "$(stat -c %u:%g:%s "$WORK/root-only")" = 0:0:0 ] || fail "root's file was written or given away"
+    # what root can read and the owner cannot is not read: an input, an
+    # input the owner linked to root's file, a configuration
+    printf 'claim_id,outcome,amount,note\nSECRET-1,refund,,root only\n' >"$WORK/root-secret.csv"
+    chmod 600 "$WORK/root-secret.csv"
+    sqlite3 "$owned/a.db" "SELECT count(*) FROM batch" >"$WORK/batches-before"
+    check_exit 66 "root's rerun with an input only root can read" -- "$ARBITER" rerun \
+        --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports" --quiet \
+        --overrides "$WORK/root-secret.csv"
+    check_grep 'root-secret.csv.*Permission denied' "$WORK/err" "the unreadable input named"
+    mkdir -p "$owned/in"
+    cp -r "$night" "$owned/in/2026-03-20"
+    ln -s "$WORK/root-secret.csv" "$owned/in/2026-03-20/overrides.csv"
+    chown -R 65534:65534 "$owned/in"
+    check_exit 66 "root's run with an input the owner linked to root's file" -- "$ARBITER" \
+        run --as-of 2026-03-20 --in "$owned/in/2026-03-20" --db "$owned/a.db" \
+        --reports "$owned/reports" --quiet
+    cp "$SRCDIR/data/arbiter.conf" "$WORK/root-only.conf"
+    chmod 600 "$WORK/root-only.conf"
+    check_exit 66 "root's report with a configuration only root can read" -- "$ARBITER" \
+        report --as-of 2026-03-10 --db "$owned/a.db" --reports "$owned/reports" --quiet \
+        --config "$WORK/root-only.conf"
+    sqlite3 "$owned/a.db" "SELECT count(*) FROM batch" | cmp -s - "$WORK/batches-before" ||
+        fail "a batch was committed from what only root could read"
+    ! grep -rq SECRET "$owned" || fail "root's file was copied into the owner's folder"
+    # a database made by root in a folder another user owns is theirs
+    rm "$owned/in/2026-03-20/overrides.csv"
+    check_exit 0 "root's first run in another user's folder" -- "$ARBITER" run \
+        --as-of 2026-03-20 --in "$owned/in/2026-03-20" --db "$owned/new.db" \
+        --reports "$owned/new-reports"
+    check_grep "arbiter-owned.* (the database's folder) belongs to .* (uid 65534)" "$WORK/err" \
+        "the identity taken for a new database is logged"
+    [ -z "$(find "$owned" ! -user 65534)" ] ||
+        fail "files not the owner's: $(find "$owned" ! -user 65534 | tr '\n' ' ')"
     rm -rf "$owned"
 fi
 # A file of no bytes is made a database only by run; status, report and

@@ -155,17 +155,36 @@ check_grep "$(realpath "$WORK/arbiter.db"): disk I/O error" "$WORK/err" \
 check_exit 0 "verify after the disk filled" -- arb verify
 [ ! -d "$WORK/reports/2026-03-11" ] || fail "disk full: reports written for an uncommitted batch"
 check_exit 0 "the night runs once there is room" -- arb run --as-of 2026-03-11 --in "$big"
-# a workbook that does not fit on the disk (its temporary name made a
-# link to /dev/full) says why in arbiter's own line: the system's reason
-# first, then libxlsxwriter's
-if [ -w /dev/full ]; then
-    mkdir -p "$WORK/limited/2026-03-11/r1"
-    ln -s /dev/full "$WORK/limited/2026-03-11/r1/arbiter-2026-03-11-r1.xlsx.tmp"
-    check_exit 74 "a workbook on a full disk" -- "$ARBITER" report --as-of 2026-03-11 \
-        --db "$WORK/arbiter.db" --reports "$WORK/limited" --quiet
-    check_grep 'xlsx.tmp: cannot write workbook: No space left on device (' "$WORK/err" \
-        "the workbook's failure explained"
-fi
+# a workbook whose sheets do not fit in libxlsxwriter's temporary files
+# (a file size limit: 3,000 open claims make a Claims sheet of 1.2 MB
+# there, the CSVs under 250 KB) is refused, naming the part cut short,
+# not renamed into place cut (libxlsxwriter itself reports success)
+wide=$WORK/wide
+mkdir -p "$wide"
+awk -v h="$OH" 'BEGIN { print h; for (i = 0; i < 3000; i++)
+    printf "W%05d,B%d,S%d,2026-03-01,%d.00,USD,paypal,5\n", i, i, i % 40, 1 + i % 50 }' >"$wide/orders.csv"
+awk 'BEGIN { print "order_id,event_at,status"; for (i = 0; i < 3000; i++)
+    printf "W%05d,2026-03-04,delivered\n", i }' >"$wide/tracking.csv"
+awk 'BEGIN { print "claim_id,order_id,opened_at,reason,amount,seller_response,responded_at"
+    for (i = 0; i < 3000; i++) printf "C%05d,W%05d,2026-03-09,not_as_described,,,\n", i, i }' \
+    >"$wide/claims.csv"
+check_exit 0 "a night of 3,000 open claims" -- "$ARBITER" run --as-of $d --in "$wide" \
+    --db "$WORK/wide.db" --reports "$WORK/wide-reports" --quiet
+check_exit 74 "a workbook whose temporary files hit a size limit" -- \
+    sh -c 'ulimit -f 250; exec "$0" "$@"' "$ARBITER" report --as-of $d \
+    --db "$WORK/wide.db" --reports "$WORK/limited" --quiet
+check_grep 'xlsx.tmp: cannot write workbook: its part xl/worksheets/sheet[0-9]*.xml came out cut short: .* (File too large)' \
+    "$WORK/err" "the cut part named with the system's reason"
+[ ! -e "$WORK/limited/$d/r1/arbiter-$d-r1.xlsx" ] || fail "a cut workbook was put in place"
+# a link at a report's temporary name is replaced, not written through
+mkdir -p "$WORK/linked/$d/r1"
+: >"$WORK/victim"
+ln -s "$WORK/victim" "$WORK/linked/$d/r1/refunds.csv.tmp"
+ln -s "$WORK/victim" "$WORK/linked/$d/r1/arbiter-$d-r1.xlsx.tmp"
+check_exit 0 "reports over links at their temporary names" -- "$ARBITER" report --as-of $d \
+    --db "$WORK/wide.db" --reports "$WORK/linked" --quiet
+[ ! -s "$WORK/victim" ] || fail "a report was written through a link at its temporary name"
+[ -s "$WORK/linked/$d/r1/arbiter-$d-r1.xlsx" ] || fail "no workbook beside the links"
 
 # A batch that would break an invariant is refused (70), names it, and
 # leaves the database as it was: each trigger planted in a copy breaks one
