@@ -16,12 +16,14 @@
 
 #include "log.h"
 
+enum { WHOSE_SIZE = PATH_MAX + 64 };
+
 /* The database's owner and group, or when it is not there yet those of
- * the folder it is to be made in; `whose` (PATH_MAX + 64 bytes) names
- * the one read, for the log. False when neither can be read. */
+ * the folder it is to be made in; `whose` (WHOSE_SIZE bytes) names the
+ * one read, for the log. False when neither can be read. */
 static bool owner_of(const char *db_path, struct stat *st, char *whose)
 {
-    snprintf(whose, PATH_MAX + 64, "%s", db_path);
+    snprintf(whose, WHOSE_SIZE, "%s", db_path);
     if (stat(db_path, st) == 0)
         return true;
     if (errno != ENOENT)
@@ -29,14 +31,14 @@ static bool owner_of(const char *db_path, struct stat *st, char *whose)
     char folder[PATH_MAX];
     snprintf(folder, sizeof folder, "%s", db_path);
     const char *dir = dirname(folder);
-    snprintf(whose, PATH_MAX + 64, "%s (the database's folder)", dir);
+    snprintf(whose, WHOSE_SIZE, "%s (the database's folder)", dir);
     return stat(dir, st) == 0;
 }
 
 int owner_assume(const char *db_path, char *err, size_t err_size)
 {
     struct stat db;
-    char whose[PATH_MAX + 64];
+    char whose[WHOSE_SIZE];
     if (geteuid() != 0 || !owner_of(db_path, &db, whose) || db.st_uid == 0)
         return 0;
     /* the owner's groups as their own login has them; an owner without

@@ -100,13 +100,13 @@ int report_open_file(const char *dir, const char *name, FILE **out, char *err, s
     char tmp[4200];
     temp_path(dir, name, tmp);
     int fd = report_create_temp(tmp, err, err_size);
-    *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd < 0)
+        return EX_CANTCREAT;
+    *out = fdopen(fd, "w");
     if (!*out) {
-        if (fd >= 0) {
-            snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
-            close(fd);
-            unlink(tmp);
-        }
+        snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
         return EX_CANTCREAT;
     }
     interrupt_watch_file(tmp);

@@ -36,9 +36,9 @@ int report_make_dirs(const char *dir);
  * closes, or -1 with a message in err. */
 int report_create_temp(const char *tmp, char *err, size_t err_size);
 
-/* Opens `<dir>/<name>.tmp` for writing (report_create_temp); report_commit_file closes it and
- * renames it to `<dir>/<name>`. Both return 0 or a sysexits code with a
- * message in err. */
+/* Opens `<dir>/<name>.tmp` for writing (report_create_temp);
+ * report_commit_file closes it and renames it to `<dir>/<name>`. Both
+ * return 0 or a sysexits code with a message in err. */
 int report_open_file(const char *dir, const char *name, FILE **out, char *err, size_t err_size);
 int report_commit_file(FILE *f, const char *dir, const char *name, char *err, size_t err_size);
 

@@ -4,7 +4,7 @@
 #define ARBITER_WORKBOOK_PARTS_H
 
 /* Starts the check of a part named `name` in this thread's zip: called by
- * workbook-deflate.c as each part is opened. */
+ * workbook-deflate.c as each part is opened, before any write to it. */
 void workbook_parts_open(const char *name);
 
 /* Forgets a part found cut short by an earlier workbook of this thread:
