@@ -23,7 +23,12 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
                      struct batch_inputs *in)
 {
     struct batch b = {.db = s->db, .cfg = &s->cfg, .cal = &s->cal, .as_of = as_of, .revision = 1};
-    int rc = db_exec(s->db, "BEGIN IMMEDIATE");
+    int rc = session_check_report_dir(o, as_of, b.revision, b.err, sizeof b.err);
+    if (rc) {
+        log_error("%s", b.err);
+        return rc;
+    }
+    rc = db_exec(s->db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         log_error("%s: cannot start the batch: %s", o->db_path, db_errmsg_plain(s->db));
         return db_failure_exit(s->db);

@@ -75,7 +75,15 @@ int report_make_dirs(const char *dir)
             return -1;
         *p = '/';
     }
-    return mkdir(path, 0750) != 0 && errno != EEXIST ? -1 : 0;
+    if (mkdir(path, 0750) == 0)
+        return 0;
+    struct stat st;
+    if (errno != EEXIST || stat(path, &st) != 0)
+        return -1;
+    if (S_ISDIR(st.st_mode))
+        return 0;
+    errno = ENOTDIR; /* a file where the folder goes */
+    return -1;
 }
 
 /* `<dir>/<name>.tmp`, where a file is written before it is renamed into

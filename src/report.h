@@ -25,7 +25,8 @@ bool report_csvs_present(struct db *db, int64_t batch_id, const char *dir);
 int report_write_rejects(struct db *db, int64_t batch_id, const char *dir, char *err,
                          size_t err_size);
 
-/* Creates dir and its parents (mode 0750 before umask). 0 or -1. */
+/* Creates dir and its parents (mode 0750 before umask). 0, or -1 with
+ * errno (ENOTDIR when a file is where dir goes). */
 int report_make_dirs(const char *dir);
 
 /* Creates the temporary file tmp, new and empty, for writing: whatever

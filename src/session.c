@@ -13,16 +13,14 @@
 #include "log.h"
 #include "report.h"
 
-/* Makes the reports folder when it is missing and checks that it is a
- * folder this process can write into: done before the batch, so that a
- * --reports naming a file or a read-only folder fails (73) with nothing
- * committed rather than after the commit. */
-static int reports_ready(const char *dir, char *err, size_t err_size)
+/* Checks that the folder at dir, which exists, is one this process can
+ * write into: 0, else a message into err and EX_CANTCREAT. */
+static int folder_writable(const char *dir, char *err, size_t err_size)
 {
     struct stat st;
     int fail = 0;
     const char *what = "cannot create folder";
-    if (report_make_dirs(dir) != 0 || stat(dir, &st) != 0) {
+    if (stat(dir, &st) != 0) {
         fail = errno;
     } else if (!S_ISDIR(st.st_mode)) {
         fail = ENOTDIR;
@@ -34,6 +32,39 @@ static int reports_ready(const char *dir, char *err, size_t err_size)
         return 0;
     snprintf(err, err_size, "%s: %s: %s", dir, what, strerror(fail));
     return EX_CANTCREAT;
+}
+
+/* Makes the reports folder when it is missing and checks that it is a
+ * folder this process can write into: done before the batch, so that a
+ * --reports naming a file or a read-only folder fails (73) with nothing
+ * committed rather than after the commit. */
+static int reports_ready(const char *dir, char *err, size_t err_size)
+{
+    if (report_make_dirs(dir) != 0) {
+        snprintf(err, err_size, "%s: cannot create folder: %s", dir, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    return folder_writable(dir, err, err_size);
+}
+
+int session_check_report_dir(const struct options *opts, day_t as_of, int revision, char *err,
+                             size_t err_size)
+{
+    char dir[4200];
+    session_report_dir(opts, as_of, revision, dir, sizeof dir);
+    char *revision_part = strrchr(dir, '/');
+    *revision_part = '\0';
+    /* the night's folder first, then its revision's: the first missing
+     * one is made after the commit, in a folder already found writable */
+    for (int level = 0; level < 2; level++) {
+        if (access(dir, F_OK) != 0 && errno == ENOENT)
+            return 0;
+        int rc = folder_writable(dir, err, err_size);
+        if (rc)
+            return rc;
+        *revision_part = '/';
+    }
+    return 0;
 }
 
 /* A database file with more than one name (hard links: `ln`, `cp -l`, a

@@ -130,13 +130,29 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
     [ ! -e "$ro/a.db" ] || fail "read-only reports folder: a database was made"
     rm -rf "$ro"
 fi
+# the night's folder, or its revision's, a file: refused before the batch
 mkdir -p "$WORK/reports"
 : >"$WORK/reports/$d"
 check_exit 73 "the night's reports folder is a file" -- arb run --as-of $d --in "$dir"
-check_grep "reports/$d/r1: cannot create folder" "$WORK/err" "night's folder error explained"
-check_grep "batch $d revision 1 is committed, .*'arbiter report --as-of $d --revision 1' writes them" \
-    "$WORK/err" "what to do next told"
+check_grep "reports/$d: cannot create folder: Not a directory" "$WORK/err" \
+    "night's folder error explained"
+[ ! -e "$WORK/arbiter.db" ] || fail "night's reports folder is a file: the batch was committed"
 rm "$WORK/reports/$d"
+mkdir "$WORK/reports/$d"
+: >"$WORK/reports/$d/r1"
+check_exit 73 "the night's revision folder is a file" -- arb run --as-of $d --in "$dir"
+check_grep "reports/$d/r1: cannot create folder: Not a directory" "$WORK/err" \
+    "revision folder error explained"
+[ ! -e "$WORK/arbiter.db" ] || fail "revision folder is a file: the batch was committed"
+rm "$WORK/reports/$d/r1"
+check_exit 0 "the night runs once its folder can be made" -- arb run --as-of $d --in "$dir"
+[ -s "$WORK/reports/$d/r1/decisions.csv" ] || fail "the night's reports were not written"
+rm -r "$WORK/reports/$d/r1"
+: >"$WORK/reports/$d/r1"
+check_exit 73 "report into a revision folder that is a file" -- arb report --as-of $d
+check_grep "reports/$d/r1: cannot create folder: Not a directory" "$WORK/err" \
+    "report's folder error explained"
+rm "$WORK/reports/$d/r1"
 check_exit 0 "report rebuilds what could not be written" -- arb report --as-of $d
 [ -s "$WORK/reports/$d/r1/decisions.csv" ] || fail "report did not rebuild the CSVs"
 
@@ -278,6 +294,16 @@ cp "$WORK/settled.db" "$WORK/tampered.db"
 check_exit 0 "the rerun itself is sound" -- "$ARBITER" rerun --as-of 2026-03-12 --in "$delivered" \
     --db "$WORK/tampered.db" --reports "$WORK/tampered" --quiet
 check_exit 0 "and the whole database checks out after it" -- "$ARBITER" verify --db "$WORK/tampered.db"
+# a rerun whose new revision's folder is a file is refused before its commit
+cp "$WORK/settled.db" "$WORK/blocked.db"
+mkdir -p "$WORK/blocked/2026-03-12"
+: >"$WORK/blocked/2026-03-12/r2"
+before=$(db_digest "$WORK/blocked.db")
+check_exit 73 "a rerun whose revision folder is a file" -- "$ARBITER" rerun --as-of 2026-03-12 \
+    --in "$delivered" --db "$WORK/blocked.db" --reports "$WORK/blocked" --quiet
+check_grep "blocked/2026-03-12/r2: cannot create folder: Not a directory" "$WORK/err" \
+    "the rerun's folder error explained"
+[ "$(db_digest "$WORK/blocked.db")" = "$before" ] || fail "refused rerun changed the database"
 refused_rerun "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.kind = 'reversal' BEGIN
     UPDATE ledger_txn SET fee_revenue = fee_revenue + 1 WHERE id = NEW.id; END" \
     '^BROKEN transaction legs do not sum to zero: RF-S-2: transaction [0-9]* USD sums to 1$'

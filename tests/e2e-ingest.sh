@@ -168,10 +168,10 @@ check_grep 'orders.csv: 11 of 12 rows rejected' "$WORK/err" "threshold message n
 [ "$(db_digest)" = "$before" ] || fail "threshold: database changed"
 check_grep 'orders.csv,12,bad_currency' "$WORK/reports/2026-03-12/failed/rejects.csv" "failed rejects written"
 [ ! -d "$WORK/reports/2026-03-12/r1" ] || fail "threshold: r1 reports written for a failed batch"
-# the rejects cannot be written (a file where the night's folder goes):
-# the message does not send the operator to a file that is not there
-mkdir -p "$WORK/blocked"
-: >"$WORK/blocked/2026-03-12"
+# the rejects cannot be written (a file where the failed night's folder
+# goes): the message does not send the operator to a file that is not there
+mkdir -p "$WORK/blocked/2026-03-12"
+: >"$WORK/blocked/2026-03-12/failed"
 check_exit 65 "reject threshold, rejects not written" -- "$ARBITER" run --as-of 2026-03-12 \
     --in "$bad" --db "$WORK/arbiter.db" --reports "$WORK/blocked" --quiet
 check_grep 'batch not committed (the rejects could not be written: see above)$' "$WORK/err" \

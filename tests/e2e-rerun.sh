@@ -334,14 +334,16 @@ check_exit 1 "verify of a refund booked against another order" -- \
 check_grep 'RF-C1: refund of order OA in effect 0, posted 10000' "$WORK/out" \
     "the order the refund is booked against named"
 
-# A rerun whose reports cannot all be written (a file where a revision's
-# folder goes) still writes every other revision's, and names the report
-# command of the one that failed: 73, the rerun committed.
-: >"$WORK/reports/2026-10-20/r3"
+# A rerun whose reports cannot all be written once it is committed (a
+# folder where a report's temporary file goes: a file where a revision's
+# folder goes is found before the commit, e2e-hostile.sh) still writes
+# every other revision's, and names the report command of the one that
+# failed: 73, the rerun committed.
+mkdir -p "$WORK/reports/2026-10-20/r3/decisions.csv.tmp"
 check_exit 73 "rerun with one report folder in the way" -- arb rerun --as-of 2026-10-20
 check_grep "arbiter report --as-of 2026-10-20 --revision 3" "$WORK/err" "the failed revision's command"
 [ -f "$WORK/reports/2026-11-06/r2/refunds.csv" ] || fail "the later revision has no reports"
-rm "$WORK/reports/2026-10-20/r3"
+rmdir "$WORK/reports/2026-10-20/r3/decisions.csv.tmp"
 check_exit 0 "the failed revision's reports" -- arb report --as-of 2026-10-20 --revision 3
 check_exit 0 "verify after the reports" -- arb verify
 # a cron retry of that night writes again a missing adjustments.csv of

@@ -71,10 +71,11 @@ arb() {
     "$ARBITER" "$@" --db "$WORK/arbiter.db" --reports "$WORK/reports" --quiet
 }
 
-# db_digest: a fingerprint of the database contents, to show it unchanged.
+# db_digest [DB]: a fingerprint of the contents of DB (the test's database), to show it unchanged.
 db_digest() {
-    if [ -f "$WORK/arbiter.db" ]; then
-        sqlite3 "$WORK/arbiter.db" .dump | sha256sum | cut -d' ' -f1
+    db=${1:-$WORK/arbiter.db}
+    if [ -f "$db" ]; then
+        sqlite3 "$db" .dump | sha256sum | cut -d' ' -f1
     else
         echo none
     fi
