@@ -3,12 +3,14 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 static bool quiet_mode, on_terminal, progress_shown;
 
 static struct timespec started, phase_started;
+static char error_note[160];
 static const char *current_phase = "";
 
 void log_init(bool quiet)
@@ -64,7 +66,14 @@ static void emit(const char *level, const char *fmt, va_list ap)
         fprintf(stderr, "%s arbiter[%ld] %s: ", stamp, (long)getpid(), *level ? level : "info");
     }
     vfprintf(stderr, fmt, ap);
+    if (error_note[0] && strcmp(level, "error") == 0)
+        fprintf(stderr, " (%s)", error_note);
     fputc('\n', stderr);
+}
+
+void log_set_error_note(const char *note)
+{
+    snprintf(error_note, sizeof error_note, "%s", note);
 }
 
 void log_info(const char *fmt, ...)

@@ -12,6 +12,11 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Ends every later error line with " (note)": what the reader of an
+ * error needs to know about the whole run (the user it runs as, when root
+ * took another's identity). The note is copied. */
+void log_set_error_note(const char *note);
+
 /* Marks the start of a phase; log_phase_end reports its duration. */
 void log_phase_begin(const char *phase);
 void log_phase_end(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -49,7 +49,10 @@ static int run_command(int argc, char **argv)
     }
     interrupt_install();
     db_configure();
-    return cmd->exec(&opts);
+    rc = cmd->exec(&opts);
+    if (rc == EX_CANTCREAT || rc == EX_IOERR)
+        owner_warn_foreign_files(opts.db_path);
+    return rc;
 }
 
 /* What status, verify, --help and --version print goes to stdout, often

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
@@ -51,7 +52,46 @@ int owner_assume(const char *db_path, char *err, size_t err_size)
                  (uintmax_t)db.st_uid, strerror(errno));
         return EX_SOFTWARE;
     }
-    log_info("%s belongs to %s (uid %ju): running as them, not as root", whose,
-             pw ? pw->pw_name : "a user", (uintmax_t)db.st_uid);
+    const char *name = pw ? pw->pw_name : "a user";
+    log_info("%s belongs to %s (uid %ju): running as them, not as root", whose, name,
+             (uintmax_t)db.st_uid);
+    /* a Permission denied after this is the owner's, not root's: said on
+     * the error itself, which --quiet does not hide */
+    char note[160];
+    snprintf(note, sizeof note, "run by root as %s, uid %ju, the database's owner", name,
+             (uintmax_t)db.st_uid);
+    log_set_error_note(note);
     return 0;
+}
+
+/* The name of user uid into buf: theirs, else "uid N". */
+static const char *user_name(uid_t uid, char *buf, size_t size)
+{
+    const struct passwd *pw = getpwuid(uid);
+    if (pw)
+        snprintf(buf, size, "%s", pw->pw_name);
+    else
+        snprintf(buf, size, "uid %ju", (uintmax_t)uid);
+    return buf;
+}
+
+void owner_warn_foreign_files(const char *db_path)
+{
+    static const char *const sides[] = {".lock", "-wal", "-shm", "-journal"};
+    char *real = realpath(db_path, NULL); /* the lock's name is the file's own (lock.c) */
+    const char *base = real ? real : db_path;
+    char path[PATH_MAX + 16], owner[64], self[64];
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s%s", base, sides[i]);
+        if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid == geteuid() ||
+            access(path, R_OK | W_OK) == 0)
+            continue;
+        user_name(st.st_uid, owner, sizeof owner);
+        user_name(geteuid(), self, sizeof self);
+        log_warn("%s belongs to %s, and this run, as %s, cannot open it (a run as %s left it behind):"
+                 " give it to the database's owner (`chown %s %s`) while no arbiter runs",
+                 path, owner, self, owner, self, path);
+    }
+    free(real);
 }

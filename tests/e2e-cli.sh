@@ -384,6 +384,34 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         "the identity taken for a new database is logged"
     [ -z "$(find "$owned" ! -user 65534)" ] ||
         fail "files not the owner's: $(find "$owned" ! -user 65534 | tr '\n' ' ')"
+    # a lock file, a log or a shared memory file root left beside the
+    # owner's database (a run before it was given to them): the error says
+    # whose rights failed, even under --quiet, and what to give back
+    rm -f "$owned/new.db.lock"
+    : >"$owned/new.db.lock"
+    check_exit 73 "root's run on a lock file root left" -- "$ARBITER" report \
+        --as-of 2026-03-20 --db "$owned/new.db" --reports "$owned/new-reports" --quiet
+    check_grep "new.db.lock: cannot create lock file: Permission denied (run by root as .*, uid 65534, the database's owner)$" \
+        "$WORK/err" "the identity the lock failed under named"
+    check_grep "warning: .*/new.db.lock belongs to root, .*(\`chown .* .*/new.db.lock\`)" "$WORK/err" \
+        "the lock file to give back named"
+    chown 65534:65534 "$owned/new.db.lock"
+    python3 -c 'import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE left_open (x)")
+db.commit()
+os._exit(0)  # no close: the log and shared memory stay' "$owned/new.db"
+    chown 0:0 "$owned/new.db-wal" "$owned/new.db-shm"
+    check_exit 74 "root's run on a log root left" -- "$ARBITER" report \
+        --as-of 2026-03-20 --db "$owned/new.db" --reports "$owned/new-reports" --quiet
+    check_grep "new.db: unable to open database file (run by root as .*, uid 65534, the database's owner)$" \
+        "$WORK/err" "the identity the log failed under named"
+    check_grep "warning: .*/new.db-wal belongs to root, .*(\`chown .* .*/new.db-wal\`)" "$WORK/err" \
+        "the log to give back named"
+    check_grep "warning: .*/new.db-shm belongs to root" "$WORK/err" "the shared memory to give back named"
+    chown 65534:65534 "$owned/new.db-wal" "$owned/new.db-shm"
+    check_exit 0 "the report once they are given back" -- "$ARBITER" report \
+        --as-of 2026-03-20 --db "$owned/new.db" --reports "$owned/new-reports" --quiet
     rm -rf "$owned"
 fi
 # A file of no bytes is made a database only by run; status, report and
