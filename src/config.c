@@ -61,6 +61,9 @@ static void shortest_double(double v, char out[32])
     }
 }
 
+/* the key of config_text's holidays line */
+#define HOLIDAYS_KEY "holidays ="
+
 char *config_text(const struct config *cfg, const day_t *holidays, size_t n_holidays)
 {
     struct refund_timeline methods[CONFIG_MAX_METHODS];
@@ -80,7 +83,7 @@ char *config_text(const struct config *cfg, const day_t *holidays, size_t n_holi
                      methods[i].min_days, methods[i].max_days);
         failed |= buffer_append(&text, line, (size_t)n) != 0;
     }
-    failed |= buffer_append(&text, "holidays =", 10) != 0;
+    failed |= buffer_append(&text, HOLIDAYS_KEY, strlen(HOLIDAYS_KEY)) != 0;
     for (size_t i = 0; i < n_holidays; i++) {
         char date[DATE_TEXT_SIZE];
         date_format(holidays[i], date);
@@ -92,6 +95,68 @@ char *config_text(const struct config *cfg, const day_t *holidays, size_t n_holi
         return NULL;
     }
     return text.data;
+}
+
+/* The length of the word at s (up to a space or end). */
+static size_t word_length(const char *s, const char *end)
+{
+    const char *w = s;
+    while (w < end && *w != ' ')
+        w++;
+    return (size_t)(w - s);
+}
+
+/* The first date of one of two holiday lines (config_text: HOLIDAYS_KEY
+ * and sorted dates; a and b bytes) that is not in the other, described
+ * into out: a calendar of a hundred dates does not fit a message, nor
+ * would the reader find the one that changed in it. */
+static void holidays_difference(const char *was, size_t a, const char *now, size_t b, char *out,
+                                size_t size)
+{
+    const char *p = was + strlen(HOLIDAYS_KEY), *p_end = was + a;
+    const char *q = now + strlen(HOLIDAYS_KEY), *q_end = now + b;
+    for (;;) {
+        while (p < p_end && *p == ' ')
+            p++;
+        while (q < q_end && *q == ' ')
+            q++;
+        size_t lp = word_length(p, p_end), lq = word_length(q, q_end);
+        if (lp == 0 && lq == 0)
+            break;
+        int order = lp == 0 ? 1 : lq == 0 ? -1 : strncmp(p, q, lp < lq ? lp : lq);
+        if (order == 0 && lp != lq)
+            order = lp < lq ? -1 : 1;
+        if (order < 0) {
+            snprintf(out, size, "the holiday calendar had %.*s, now has not", (int)lp, p);
+            return;
+        }
+        if (order > 0) {
+            snprintf(out, size, "the holiday calendar has %.*s now, had not", (int)lq, q);
+            return;
+        }
+        p += lp;
+        q += lq;
+    }
+    snprintf(out, size, "the holiday calendar");
+}
+
+void config_text_difference(const char *was, const char *now, char *out, size_t size)
+{
+    while (*was && *now) {
+        size_t a = strcspn(was, "\n"), b = strcspn(now, "\n");
+        if (a != b || memcmp(was, now, a) != 0) {
+            if (strncmp(was, HOLIDAYS_KEY, strlen(HOLIDAYS_KEY)) == 0 &&
+                strncmp(now, HOLIDAYS_KEY, strlen(HOLIDAYS_KEY)) == 0)
+                holidays_difference(was, a, now, b, out, size);
+            else
+                snprintf(out, size, "'%.*s', now '%.*s'", (int)(a < 200 ? a : 200), was,
+                         (int)(b < 200 ? b : 200), now);
+            return;
+        }
+        was += a + (was[a] == '\n');
+        now += b + (now[b] == '\n');
+    }
+    snprintf(out, size, "a line %s", *was ? "more than now" : "less than now");
 }
 
 static char *trim(char *s)

@@ -177,22 +177,6 @@ static int load_chain(struct db *db, day_t from, struct chain_link **links, long
     return 0;
 }
 
-/* The first line where two configuration texts differ, into out. */
-static void first_difference(const char *was, const char *now, char *out, size_t size)
-{
-    while (*was && *now) {
-        size_t a = strcspn(was, "\n"), b = strcspn(now, "\n");
-        if (a != b || memcmp(was, now, a) != 0) {
-            snprintf(out, size, "'%.*s', now '%.*s'", (int)(a < 200 ? a : 200), was,
-                     (int)(b < 200 ? b : 200), now);
-            return;
-        }
-        was += a + (was[a] == '\n');
-        now += b + (now[b] == '\n');
-    }
-    snprintf(out, size, "a line %s", *was ? "more than now" : "less than now");
-}
-
 /* Whether every batch of the chain was built with the configuration of
  * this rerun (config_text): a rerun under another one would release with
  * other fees and queue refunds for other dates, and adjustments.csv
@@ -221,7 +205,7 @@ static int same_configuration(struct session *s, const struct chain_link *links,
         } else if (strcmp(was, now) != 0) {
             char date[DATE_TEXT_SIZE], diff[512];
             date_format(links[i].as_of, date);
-            first_difference(was, now, diff, sizeof diff);
+            config_text_difference(was, now, diff, sizeof diff);
             snprintf(err, err_size, "batch %s was built with another configuration: %s (rerun"
                      " with the --config it was built with)", date, diff);
             rc = EX_DATAERR;
