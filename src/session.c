@@ -67,6 +67,23 @@ int session_check_report_dir(const struct options *opts, day_t as_of, int revisi
     return 0;
 }
 
+/* A database to be made in a folder that is not there fails naming the
+ * folder, not the lock file that would be made first. */
+static int db_folder_ready(const char *path, char *err, size_t err_size)
+{
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", path);
+    char *slash = strrchr(folder, '/');
+    if (!slash || access(path, F_OK) == 0 || errno != ENOENT)
+        return 0;
+    *slash = '\0';
+    if (!folder[0] || access(folder, F_OK) == 0 || errno != ENOENT)
+        return 0;
+    snprintf(err, err_size, "%s: cannot create the database: its folder %.*s does not exist",
+             path, (int)(slash - folder), path);
+    return EX_CANTCREAT;
+}
+
 /* A database file with more than one name (hard links: `ln`, `cp -l`, a
  * backup tool that links unchanged files) has as many logs and lock files
  * as names, since SQLite keeps its log and shared memory beside the name
@@ -102,12 +119,18 @@ int session_open(struct session *s, const struct options *opts, unsigned needs)
     if ((needs & NEED_CONFIG) || opts->config_path) {
         if (opts->config_path)
             rc = config_load(&s->cfg, opts->config_path, err, sizeof err);
-        if (rc == 0 && s->cfg.holidays_path[0])
+        if (rc == 0 && s->cfg.holidays_path[0]) {
             rc = calendar_load(&s->cal, s->cfg.holidays_path, err, sizeof err);
+            if (rc) /* the path is the configuration's, resolved from its folder */
+                snprintf(err + strlen(err), sizeof err - strlen(err),
+                         " (the [calendar] holidays of %.800s)", opts->config_path);
+        }
     }
     /* before the lock, which would leave its file beside no database */
     if (rc == 0 && !(needs & NEED_CREATE_DB) && db_missing(opts->db_path, err, sizeof err))
         rc = EX_NOINPUT;
+    if (rc == 0 && (needs & NEED_CREATE_DB))
+        rc = db_folder_ready(opts->db_path, err, sizeof err);
     if (rc == 0 && (needs & NEED_REPORTS))
         rc = reports_ready(opts->reports_dir, err, sizeof err);
     if (rc == 0) /* before the lock, whose file goes beside this name */

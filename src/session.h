@@ -30,7 +30,8 @@ enum session_needs {
  * logging a one-line message. session_close undoes whatever was done,
  * down to a database this session made that holds no batch when it
  * closes (a first night that failed): no file is left where there was
- * none. */
+ * none but the lock file, which stays: removed, a process that opened it
+ * just before would hold a lock on a file the next one does not see. */
 int session_open(struct session *s, const struct options *opts, unsigned needs);
 void session_close(struct session *s);
 

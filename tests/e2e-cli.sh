@@ -78,7 +78,14 @@ check_exit 64 "malformed holiday calendar" -- arb run --as-of 2026-03-10 --in "$
 check_grep "hol.csv: row 3: bad date" "$WORK/err" "calendar error names file and row"
 rm "$WORK/hol.csv"
 check_exit 66 "missing holiday calendar" -- arb run --as-of 2026-03-10 --in "$night" --config "$WORK/hol.conf"
+check_grep "$WORK/hol.csv: cannot read holiday calendar: No such file or directory (the \[calendar\] holidays of $WORK/hol.conf)$" \
+    "$WORK/err" "the missing calendar's path and the configuration naming it"
 [ ! -f "$WORK/arbiter.db" ] || fail "configuration errors created a database"
+check_exit 73 "a database in a folder that is not there" -- "$ARBITER" run --as-of 2026-03-10 \
+    --in "$night" --db "$WORK/no-such-folder/a.db" --reports "$WORK/reports" --quiet
+check_grep "no-such-folder/a.db: cannot create the database: its folder $WORK/no-such-folder does not exist$" \
+    "$WORK/err" "the missing folder named, not the lock file"
+[ ! -e "$WORK/no-such-folder" ] || fail "the missing database folder was made"
 
 # A night, then the same night again: identical inputs are a no-op that
 # rewrites missing reports; different inputs are refused; earlier dates too.
