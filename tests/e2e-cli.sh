@@ -393,15 +393,21 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         fail "files not the owner's: $(find "$owned" ! -user 65534 | tr '\n' ' ')"
     # a lock file, a log or a shared memory file root left beside the
     # owner's database (a run before it was given to them): the error says
-    # whose rights failed, even under --quiet, and what to give back
+    # whose rights failed, even under --quiet, and what to give back.
+    # refused_for_roots WANT NAME ERROR FILE: the report fails WANT, the
+    # ERROR line naming the identity, a warning naming FILE and its chown.
+    refused_for_roots() {
+        check_exit "$1" "$2" -- "$ARBITER" report --as-of 2026-03-20 --db "$owned/new.db" \
+            --reports "$owned/new-reports" --quiet
+        check_grep "$3 (run by root as .*, uid 65534, the database's owner)\$" "$WORK/err" \
+            "$2: the identity named"
+        check_grep "warning: .*/$4 belongs to root, .*(\`chown .* .*/$4\`)" "$WORK/err" \
+            "$2: the file to give back named"
+    }
     rm -f "$owned/new.db.lock"
     : >"$owned/new.db.lock"
-    check_exit 73 "root's run on a lock file root left" -- "$ARBITER" report \
-        --as-of 2026-03-20 --db "$owned/new.db" --reports "$owned/new-reports" --quiet
-    check_grep "new.db.lock: cannot create lock file: Permission denied (run by root as .*, uid 65534, the database's owner)$" \
-        "$WORK/err" "the identity the lock failed under named"
-    check_grep "warning: .*/new.db.lock belongs to root, .*(\`chown .* .*/new.db.lock\`)" "$WORK/err" \
-        "the lock file to give back named"
+    refused_for_roots 73 "root's run on a lock file root left" \
+        "new.db.lock: cannot create lock file: Permission denied" new.db.lock
     chown 65534:65534 "$owned/new.db.lock"
     python3 -c 'import os, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -409,12 +415,8 @@ db.execute("CREATE TABLE left_open (x)")
 db.commit()
 os._exit(0)  # no close: the log and shared memory stay' "$owned/new.db"
     chown 0:0 "$owned/new.db-wal" "$owned/new.db-shm"
-    check_exit 74 "root's run on a log root left" -- "$ARBITER" report \
-        --as-of 2026-03-20 --db "$owned/new.db" --reports "$owned/new-reports" --quiet
-    check_grep "new.db: unable to open database file (run by root as .*, uid 65534, the database's owner)$" \
-        "$WORK/err" "the identity the log failed under named"
-    check_grep "warning: .*/new.db-wal belongs to root, .*(\`chown .* .*/new.db-wal\`)" "$WORK/err" \
-        "the log to give back named"
+    refused_for_roots 74 "root's run on a log root left" "new.db: unable to open database file" \
+        new.db-wal
     check_grep "warning: .*/new.db-shm belongs to root" "$WORK/err" "the shared memory to give back named"
     chown 65534:65534 "$owned/new.db-wal" "$owned/new.db-shm"
     check_exit 0 "the report once they are given back" -- "$ARBITER" report \

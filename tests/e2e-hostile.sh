@@ -131,20 +131,18 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
     rm -rf "$ro"
 fi
 # the night's folder, or its revision's, a file: refused before the batch
+# folder_is_file SUB NAME: with a file at reports/SUB, the night fails 73, committing nothing.
+folder_is_file() {
+    : >"$WORK/reports/$1"
+    check_exit 73 "$2" -- arb run --as-of $d --in "$dir"
+    check_grep "reports/$1: cannot create folder: Not a directory" "$WORK/err" "$2: explained"
+    [ ! -e "$WORK/arbiter.db" ] || fail "$2: the batch was committed"
+    rm "$WORK/reports/$1"
+}
 mkdir -p "$WORK/reports"
-: >"$WORK/reports/$d"
-check_exit 73 "the night's reports folder is a file" -- arb run --as-of $d --in "$dir"
-check_grep "reports/$d: cannot create folder: Not a directory" "$WORK/err" \
-    "night's folder error explained"
-[ ! -e "$WORK/arbiter.db" ] || fail "night's reports folder is a file: the batch was committed"
-rm "$WORK/reports/$d"
+folder_is_file "$d" "the night's reports folder is a file"
 mkdir "$WORK/reports/$d"
-: >"$WORK/reports/$d/r1"
-check_exit 73 "the night's revision folder is a file" -- arb run --as-of $d --in "$dir"
-check_grep "reports/$d/r1: cannot create folder: Not a directory" "$WORK/err" \
-    "revision folder error explained"
-[ ! -e "$WORK/arbiter.db" ] || fail "revision folder is a file: the batch was committed"
-rm "$WORK/reports/$d/r1"
+folder_is_file "$d/r1" "the night's revision folder is a file"
 check_exit 0 "the night runs once its folder can be made" -- arb run --as-of $d --in "$dir"
 [ -s "$WORK/reports/$d/r1/decisions.csv" ] || fail "the night's reports were not written"
 rm -r "$WORK/reports/$d/r1"
