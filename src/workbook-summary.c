@@ -159,7 +159,8 @@ static const struct wb_table refund_amounts_by_method = {
 
 /* What a rerun changed, netted per kind and currency: the totals of its
  * Adjustments sheet (and adjustments.csv), so that finance sees on the
- * first sheet how much to stop or claw back and how much more to pay. */
+ * first sheet how much to stop or claw back and how much more to pay, and
+ * of the releases how much of that is fee and how much the sellers'. */
 static const struct wb_column adjustment_total_columns[] = {
     {"Kind", WB_TEXT, 0, NULL},
     {"Currency", WB_TEXT, 1, NULL},
@@ -168,6 +169,8 @@ static const struct wb_column adjustment_total_columns[] = {
     {"Added", WB_INT, 4, NULL},
     {"Added amount", WB_MONEY, 5, NULL},
     {"Net (added - cancelled)", WB_MONEY, 6, NULL},
+    {"Net fee (releases)", WB_MONEY, 7, NULL},
+    {"Net to sellers (releases)", WB_MONEY, 8, NULL},
 };
 
 static const struct wb_table adjustment_totals = {
@@ -175,7 +178,11 @@ static const struct wb_table adjustment_totals = {
     "SELECT kind, currency, sum(action = 'cancel'),"
     " sum(CASE WHEN action = 'cancel' THEN amount ELSE 0 END), sum(action = 'add'),"
     " sum(CASE WHEN action = 'add' THEN amount ELSE 0 END),"
-    " sum(CASE WHEN action = 'add' THEN amount ELSE -amount END)"
+    " sum(CASE WHEN action = 'add' THEN amount ELSE -amount END),"
+    /* blank but for releases, whose rows all have a fee (a rerun before
+     * schema version 7 kept none for any row of its batch: blank too) */
+    " sum(CASE WHEN action = 'add' THEN fee ELSE -fee END),"
+    " sum(CASE WHEN action = 'add' THEN amount - fee ELSE fee - amount END)"
     " FROM adjustment WHERE batch_id = ?1 GROUP BY kind, currency ORDER BY kind, currency",
     1, adjustment_total_columns, N(adjustment_total_columns), NULL, NULL,
 };
@@ -352,8 +359,8 @@ int wb_write_summary(struct wb *wb)
         write_section(&sh, "Adjustments of this rerun, by kind and currency", &adjustment_totals,
                       "Cancel: stop or claw back; add: pay. Apply every cancel before any add:"
                       " a refund or release that changed is cancelled and added again under the"
-                      " same ID. Release amounts are gross: the seller's share is net of the"
-                      " fee. Row by row on the Adjustments sheet (with the fee, the net, and who"
+                      " same ID. Release amounts are gross; the net fee and the net to sellers"
+                      " are in the last two columns. Row by row on the Adjustments sheet (with the fee, the net, and who"
                       " is paid and how) and in adjustments.csv.",
                       NULL, NULL))
         return wb->rc;

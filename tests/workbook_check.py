@@ -217,7 +217,7 @@ def sums_by_currency(rows, field):
     return total
 
 
-def check_summary(book, values, folder, refunds, releases, aging):
+def check_summary(book, values, folder, refunds, releases, aging, release_fees):
     ws, wv = book["Summary"], values["Summary"]
     expect(ws.freeze_panes == "A2", f"Summary: title row not frozen ({ws.freeze_panes})")
     labels = {r[0].value: r[1] for r in ws.iter_rows() if r[0].value}
@@ -336,6 +336,12 @@ def check_summary(book, values, folder, refunds, releases, aging):
         got[(kind, cur)] = [r[2].value, cancelled, r[4].value, added]
         expect(as_decimal(r[6].value, cur) == added - cancelled,
                f"Summary: adjustments {kind} {cur} net {r[6].value} != {added} - {cancelled}")
+        fee, net = (None if r[i].value is None else as_decimal(r[i].value, cur) for i in (7, 8))
+        want_fee = release_fees.get(cur) if kind == "release" else None
+        expect((fee, net) == (want_fee, None if want_fee is None else
+                              added - cancelled - want_fee),
+               f"Summary: adjustments {kind} {cur} fee {fee}, net to sellers {net}; the"
+               f" Adjustments sheet's fees net to {want_fee}")
     expect(got == dict(want), f"Summary: adjustments {got} != adjustments.csv {dict(want)}")
 
 
@@ -510,6 +516,19 @@ def check(folder, max_rows, continued, texts):
     actions = defaultdict(set)
     for a in adjustments:
         actions[(a["kind"], a["id"])].add(a["action"])
+    # the releases' fees, added less cancelled, per currency: None where a
+    # row has none (kept before the fee was), as the Summary leaves it blank
+    release_fees = {}
+    for r, a in zip(d.rows, adjustments):
+        if a["kind"] != "release":
+            continue
+        fee = r[d.col("Fee")].value
+        cur = a["currency"]
+        if fee is None or (cur in release_fees and release_fees[cur] is None):
+            release_fees[cur] = None
+            continue
+        sign = 1 if a["action"] == "add" else -1
+        release_fees[cur] = release_fees.get(cur, Decimal(0)) + sign * as_decimal(fee, cur)
     for r, a in zip(d.rows, adjustments):
         both = actions[(a["kind"], a["id"])] == {"add", "cancel"}
         same = r[d.col("Same ID")].value
@@ -517,7 +536,7 @@ def check(folder, max_rows, continued, texts):
                f"Adjustments: {a['action']} {a['kind']} {a['id']}: same ID {same!r}")
         check_adjustment_party(d, r, a, refunds, releases, batch_date(folder))
 
-    check_summary(book, values, folder, refunds, releases, aging)
+    check_summary(book, values, folder, refunds, releases, aging, release_fees)
 
     for text in texts:
         found = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row
