@@ -25,7 +25,7 @@ static int run_batch(struct session *s, const struct options *o, day_t as_of,
     struct batch b = {.db = s->db, .cfg = &s->cfg, .cal = &s->cal, .as_of = as_of, .revision = 1};
     int rc = session_check_report_dir(o, as_of, b.revision, b.err, sizeof b.err);
     if (rc) {
-        log_error("%s", b.err);
+        log_error("%s (batch not committed: run the night again once that is fixed)", b.err);
         return rc;
     }
     rc = db_exec(s->db, "BEGIN IMMEDIATE");

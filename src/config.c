@@ -127,11 +127,13 @@ static void holidays_difference(const char *was, size_t a, const char *now, size
         if (order == 0 && lp != lq)
             order = lp < lq ? -1 : 1;
         if (order < 0) {
-            snprintf(out, size, "the holiday calendar had %.*s, now has not", (int)lp, p);
+            snprintf(out, size, "the batch's holiday calendar had %.*s, this one has not",
+                     (int)lp, p);
             return;
         }
         if (order > 0) {
-            snprintf(out, size, "the holiday calendar has %.*s now, had not", (int)lq, q);
+            snprintf(out, size, "this holiday calendar has %.*s, the batch's had not",
+                     (int)lq, q);
             return;
         }
         p += lp;

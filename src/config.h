@@ -43,10 +43,10 @@ int config_load(struct config *cfg, const char *path, char *err, size_t err_size
  * frees, or NULL when out of memory. */
 char *config_text(const struct config *cfg, const day_t *holidays, size_t n_holidays);
 
-/* Where two config_text texts differ, described into out for a message:
- * their first line that differs ("'fee_bps = 500', now 'fee_bps = 300'"),
- * or for the holiday calendar its first date one has and the other has
- * not. */
+/* Where a batch's config_text (was) and this run's (now) differ,
+ * described into out for a message: their first line that differs
+ * ("'fee_bps = 500', now 'fee_bps = 300'"), or for the holiday calendar
+ * its first date one has and the other has not. */
 void config_text_difference(const char *was, const char *now, char *out, size_t size);
 
 /* The timeline of a payment method, or NULL when it is not configured. */

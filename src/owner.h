@@ -21,9 +21,11 @@ int owner_assume(const char *db_path, char *err, size_t err_size);
 
 /* After a command failed to create or open a file (73, 74): warns of
  * each file SQLite or the lock keeps beside the database (its lock, log,
- * shared memory, journal) that another user owns and this process cannot
- * read and write, a run as that user (root's, before the database was
- * given to its owner) having left it, and says how to give it back. */
+ * shared memory, journal) that another user than the database's owner
+ * owns and this process cannot read and write, a run as that user
+ * (root's, before the database was given to its owner) having left it,
+ * and says how to give it to the database's owner. Nothing when the
+ * database itself cannot be found. */
 void owner_warn_foreign_files(const char *db_path);
 
 #endif

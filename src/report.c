@@ -65,8 +65,10 @@ static const struct csv_output adjustments = {
 int report_make_dirs(const char *dir)
 {
     char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
         return -1;
+    }
     for (char *p = path + 1; *p; p++) {
         if (*p != '/')
             continue;

@@ -372,8 +372,12 @@ int rerun_batches(struct session *s, const struct options *o, struct batch_input
         rc = EX_DATAERR;
     }
     /* a revision's folder that cannot be made is found before the commit */
-    for (long i = 0; rc == 0 && i < n; i++)
+    for (long i = 0; rc == 0 && i < n; i++) {
         rc = session_check_report_dir(o, links[i].as_of, links[i].new_revision, err, sizeof err);
+        if (rc)
+            snprintf(err + strlen(err), sizeof err - strlen(err),
+                     " (nothing committed: rerun once that is fixed)");
+    }
     if (rc == 0 && replace->files[FILE_OVERRIDES])
         warn_added_overrides_win(s->db, links[0].old_id, date);
     if (rc == 0)

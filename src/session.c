@@ -13,8 +13,9 @@
 #include "log.h"
 #include "report.h"
 
-/* Checks that the folder at dir, which exists, is one this process can
- * write into: 0, else a message into err and EX_CANTCREAT. */
+/* Checks that the folder at dir, which exists (a link to nothing
+ * included), is one this process can write into: 0, else a message into
+ * err and EX_CANTCREAT. */
 static int folder_writable(const char *dir, char *err, size_t err_size)
 {
     struct stat st;
@@ -22,6 +23,8 @@ static int folder_writable(const char *dir, char *err, size_t err_size)
     const char *what = "cannot create folder";
     if (stat(dir, &st) != 0) {
         fail = errno;
+        if (fail == ENOENT) /* lstat found it: mkdir would say it exists */
+            what = "cannot create folder: a symbolic link to nothing is there";
     } else if (!S_ISDIR(st.st_mode)) {
         fail = ENOTDIR;
     } else if (access(dir, W_OK | X_OK) != 0) {
@@ -30,7 +33,10 @@ static int folder_writable(const char *dir, char *err, size_t err_size)
     }
     if (!fail)
         return 0;
-    snprintf(err, err_size, "%s: %s: %s", dir, what, strerror(fail));
+    if (fail == ENOENT)
+        snprintf(err, err_size, "%s: %s", dir, what);
+    else
+        snprintf(err, err_size, "%s: %s: %s", dir, what, strerror(fail));
     return EX_CANTCREAT;
 }
 
@@ -52,19 +58,16 @@ int session_check_report_dir(const struct options *opts, day_t as_of, int revisi
 {
     char dir[4200];
     session_report_dir(opts, as_of, revision, dir, sizeof dir);
-    char *revision_part = strrchr(dir, '/');
-    *revision_part = '\0';
-    /* the night's folder first, then its revision's: the first missing
-     * one is made after the commit, in a folder already found writable */
-    for (int level = 0; level < 2; level++) {
-        if (access(dir, F_OK) != 0 && errno == ENOENT)
+    /* the folder the reports will be written into, or the revision's
+     * folder made in: r<k> when it is there, else <D> when that is, else
+     * the reports folder (session_open). lstat: a link to nothing is there */
+    struct stat st;
+    if (lstat(dir, &st) != 0) {
+        *strrchr(dir, '/') = '\0';
+        if (lstat(dir, &st) != 0 && errno == ENOENT)
             return 0;
-        int rc = folder_writable(dir, err, err_size);
-        if (rc)
-            return rc;
-        *revision_part = '/';
     }
-    return 0;
+    return folder_writable(dir, err, err_size);
 }
 
 /* A database to be made in a folder that is not there fails naming the

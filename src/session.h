@@ -41,10 +41,10 @@ void session_close(struct session *s);
 int64_t session_find_batch(struct session *s, day_t as_of, int revision, int *revision_out);
 
 /* Checks, before a batch of as_of is built, that its reports will have
- * their folder `<reports>/<D>/r<revision>`: each part of it that exists
- * already is a folder this process can write into. Makes nothing (a
- * batch that fails writes into <D>/failed). 0, else a message into err
- * and EX_CANTCREAT. */
+ * their folder `<reports>/<D>/r<revision>`: the deepest part of it that
+ * is there already (r<revision> itself, else <D>) is a folder this
+ * process can write into. Makes nothing (a batch that fails writes into
+ * <D>/failed). 0, else a message into err and EX_CANTCREAT. */
 int session_check_report_dir(const struct options *opts, day_t as_of, int revision, char *err,
                              size_t err_size);
 

@@ -238,29 +238,30 @@ START_TEST(test_text_difference)
     ck_assert_str_eq(diff_of("fee_bps = 500\nholidays =\n", "fee_bps = 300\nholidays =\n"),
                      "'fee_bps = 500', now 'fee_bps = 300'");
     ck_assert_str_eq(diff_of("a = 1\nholidays =\n", "a = 1\nholidays = 2026-05-06\n"),
-                     "the holiday calendar has 2026-05-06 now, had not");
+                     "this holiday calendar has 2026-05-06, the batch's had not");
     ck_assert_str_eq(diff_of("holidays = 2026-05-06\n", "holidays =\n"),
-                     "the holiday calendar had 2026-05-06, now has not");
+                     "the batch's holiday calendar had 2026-05-06, this one has not");
     const char *year = "holidays = 2026-01-01 2026-04-03 2026-12-25 2026-12-26\n";
     ck_assert_str_eq(diff_of(year, "holidays = 2026-04-03 2026-12-25 2026-12-26\n"),
-                     "the holiday calendar had 2026-01-01, now has not");
+                     "the batch's holiday calendar had 2026-01-01, this one has not");
     ck_assert_str_eq(diff_of(year, "holidays = 2026-01-01 2026-04-03 2026-05-01 2026-12-25"
                                    " 2026-12-26\n"),
-                     "the holiday calendar has 2026-05-01 now, had not");
+                     "this holiday calendar has 2026-05-01, the batch's had not");
     ck_assert_str_eq(diff_of(year, "holidays = 2026-01-01 2026-04-03 2026-12-25\n"),
-                     "the holiday calendar had 2026-12-26, now has not");
+                     "the batch's holiday calendar had 2026-12-26, this one has not");
     ck_assert_str_eq(diff_of(year, "holidays = 2026-01-01 2026-04-03 2026-12-25 2026-12-26"
                                    " 2027-01-01\n"),
-                     "the holiday calendar has 2027-01-01 now, had not");
+                     "this holiday calendar has 2027-01-01, the batch's had not");
     ck_assert_str_eq(diff_of(year, "holidays = 2026-01-01 2026-04-06 2026-12-25 2026-12-26\n"),
-                     "the holiday calendar had 2026-04-03, now has not");
+                     "the batch's holiday calendar had 2026-04-03, this one has not");
     /* a calendar of 300 dates that differ in the last: named, not cut */
     char was[4096] = "holidays =", now[4096];
     for (int i = 0; i < 300; i++)
         snprintf(was + strlen(was), sizeof was - strlen(was), " %04d-01-01", 2000 + i);
     snprintf(now, sizeof now, "%s 2300-01-01\n", was);
     strcat(was, "\n");
-    ck_assert_str_eq(diff_of(was, now), "the holiday calendar has 2300-01-01 now, had not");
+    ck_assert_str_eq(diff_of(was, now),
+                     "this holiday calendar has 2300-01-01, the batch's had not");
     ck_assert_str_eq(diff_of("a = 1\nb = 2\n", "a = 1\n"), "a line more than now");
     ck_assert_str_eq(diff_of("a = 1\n", "a = 1\nb = 2\n"), "a line less than now");
 }

@@ -382,6 +382,12 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     sqlite3 "$owned/a.db" "SELECT count(*) FROM batch" | cmp -s - "$WORK/batches-before" ||
         fail "a batch was committed from what only root could read"
     ! grep -rq SECRET "$owned" || fail "root's file was copied into the owner's folder"
+    check_exit 66 "root's first run in another user's folder, an input only root can read" -- \
+        "$ARBITER" run --as-of 2026-03-20 --in "$owned/in/2026-03-20" --db "$owned/new.db" \
+        --reports "$owned/new-reports" --quiet
+    check_grep "Permission denied (run by root as .*, uid 65534, the owner of the database's folder)$" \
+        "$WORK/err" "the identity of a first night's folder named"
+    [ ! -e "$owned/new.db" ] || fail "a first night refused for its input made a database"
     # a database made by root in a folder another user owns is theirs
     rm "$owned/in/2026-03-20/overrides.csv"
     check_exit 0 "root's first run in another user's folder" -- "$ARBITER" run \
@@ -418,6 +424,23 @@ os._exit(0)  # no close: the log and shared memory stay' "$owned/new.db"
     refused_for_roots 74 "root's run on a log root left" "new.db: unable to open database file" \
         new.db-wal
     check_grep "warning: .*/new.db-shm belongs to root" "$WORK/err" "the shared memory to give back named"
+    # the database's own lock, log and shared memory, root's as the
+    # database is, are not another user's to give back: a run as someone
+    # else that cannot open them is told nothing of a chown
+    roots=$(mktemp -d /tmp/arbiter-roots.XXXXXX)
+    chmod 755 "$roots"
+    cp "$owned/new.db" "$roots/r.db"
+    chmod 644 "$roots/r.db"
+    : >"$roots/r.db.lock"
+    mkdir "$roots/reports"
+    chown 65534:65534 "$roots/reports"
+    check_exit 73 "another user's run on root's database" -- setpriv --reuid=65534 \
+        --regid=65534 --clear-groups "$ARBITER" report --as-of 2026-03-20 --db "$roots/r.db" \
+        --reports "$roots/reports" --quiet
+    check_grep "r.db.lock: cannot create lock file: Permission denied$" "$WORK/err" \
+        "the lock refused to another user"
+    ! grep -q chown "$WORK/err" || fail "a chown of the database's own files advised: $(cat "$WORK/err")"
+    rm -rf "$roots"
     chown 65534:65534 "$owned/new.db-wal" "$owned/new.db-shm"
     check_exit 0 "the report once they are given back" -- "$ARBITER" report \
         --as-of 2026-03-20 --db "$owned/new.db" --reports "$owned/new-reports" --quiet

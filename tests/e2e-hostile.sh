@@ -128,6 +128,24 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
     check_grep "reports: cannot write into the folder: Permission denied" "$WORK/err" \
         "read-only reports folder explained"
     [ ! -e "$ro/a.db" ] || fail "read-only reports folder: a database was made"
+    # the night's folder read-only: refused before the batch; with its
+    # revision's folder there and writable, that is where the reports go
+    chmod 755 "$ro/reports"
+    mkdir -m 555 "$ro/reports/$d"
+    chown 65534:65534 "$ro/reports/$d"
+    check_exit 73 "a read-only night's folder" -- as_nobody "$ARBITER" run --as-of $d \
+        --in "$ro/in" --db "$ro/a.db" --reports "$ro/reports" --quiet
+    check_grep "reports/$d: cannot write into the folder: Permission denied (batch not committed: run the night again once that is fixed)$" \
+        "$WORK/err" "read-only night's folder explained"
+    [ ! -e "$ro/a.db" ] || fail "read-only night's folder: a database was made"
+    chmod 755 "$ro/reports/$d"
+    mkdir "$ro/reports/$d/r1"
+    chown 65534:65534 "$ro/reports/$d/r1"
+    chmod 555 "$ro/reports/$d"
+    check_exit 0 "a read-only night's folder with its revision's writable" -- as_nobody \
+        "$ARBITER" run --as-of $d --in "$ro/in" --db "$ro/a.db" --reports "$ro/reports" --quiet
+    [ -s "$ro/reports/$d/r1/decisions.csv" ] || fail "no reports in the writable revision folder"
+    chmod 755 "$ro/reports/$d"
     rm -rf "$ro"
 fi
 # the night's folder, or its revision's, a file: refused before the batch
@@ -143,6 +161,12 @@ mkdir -p "$WORK/reports"
 folder_is_file "$d" "the night's reports folder is a file"
 mkdir "$WORK/reports/$d"
 folder_is_file "$d/r1" "the night's revision folder is a file"
+ln -s "$WORK/nothing-here" "$WORK/reports/$d/r1"
+check_exit 73 "the night's revision folder a link to nothing" -- arb run --as-of $d --in "$dir"
+check_grep "reports/$d/r1: cannot create folder: a symbolic link to nothing is there (batch not committed" \
+    "$WORK/err" "the link to nothing explained"
+[ ! -e "$WORK/arbiter.db" ] || fail "a link to nothing: the batch was committed"
+rm "$WORK/reports/$d/r1"
 check_exit 0 "the night runs once its folder can be made" -- arb run --as-of $d --in "$dir"
 [ -s "$WORK/reports/$d/r1/decisions.csv" ] || fail "the night's reports were not written"
 rm -r "$WORK/reports/$d/r1"
@@ -299,7 +323,7 @@ mkdir -p "$WORK/blocked/2026-03-12"
 before=$(db_digest "$WORK/blocked.db")
 check_exit 73 "a rerun whose revision folder is a file" -- "$ARBITER" rerun --as-of 2026-03-12 \
     --in "$delivered" --db "$WORK/blocked.db" --reports "$WORK/blocked" --quiet
-check_grep "blocked/2026-03-12/r2: cannot create folder: Not a directory" "$WORK/err" \
+check_grep "blocked/2026-03-12/r2: cannot create folder: Not a directory (nothing committed: rerun once that is fixed)$" "$WORK/err" \
     "the rerun's folder error explained"
 [ "$(db_digest "$WORK/blocked.db")" = "$before" ] || fail "refused rerun changed the database"
 refused_rerun "CREATE TRIGGER skim AFTER INSERT ON ledger_txn WHEN NEW.kind = 'reversal' BEGIN

@@ -61,7 +61,7 @@ check_grep "batch 2026-05-05 was built with another configuration: 'fee_bps = 50
 printf 'date,name\n2026-05-06,a holiday\n' >"$WORK/holidays.csv"
 printf '[calendar]\nholidays = holidays.csv\n' >"$WORK/holidays.conf"
 check_exit 65 "rerun under another calendar" -- arb rerun --as-of 2026-05-05 --config "$WORK/holidays.conf"
-check_grep "configuration: the holiday calendar has 2026-05-06 now, had not (rerun" "$WORK/err" \
+check_grep "configuration: this holiday calendar has 2026-05-06, the batch's had not (rerun" "$WORK/err" \
     "the holiday named"
 [ "$(db_digest)" = "$before" ] || fail "a refused rerun changed the database"
 
