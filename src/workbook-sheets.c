@@ -153,11 +153,14 @@ static const struct wb_column adjustment_columns[] = {
  * "Same ID" column says so on both rows. Each row says who pays or is paid
  * (the buyer of a capture or refund, with its payment method; the seller
  * of a release, with the fee and the net the seller gets), as it was when
- * the rerun listed it: a change of those alone shows on the two rows. */
+ * the rerun listed it: a change of those alone shows on the two rows.
+ * A rerun made before arbiter kept these (schema version 7) has none: its
+ * rows say so where the payee goes, beside a blank fee, net and method. */
+#define ADJUSTMENT_NOT_KEPT "not kept: listed by an older arbiter"
 static const struct wb_table adjustments = {
     "Adjustments",
-    "SELECT as_of, kind, id, action, order_id, amount, currency, fee, amount - fee, party,"
-    " payment_method,"
+    "SELECT as_of, kind, id, action, order_id, amount, currency, fee, amount - fee,"
+    " coalesce(party, '" ADJUSTMENT_NOT_KEPT "'), payment_method,"
     " CASE WHEN min(action) OVER same_id <> max(action) OVER same_id"
     "  THEN 'cancelled and added again: apply the cancel first' END"
     " FROM adjustment WHERE batch_id = ?1"

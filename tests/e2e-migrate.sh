@@ -58,6 +58,11 @@ grep -q ' 1 0 0$' "$WORK/ranges" || fail "fixture: no batch without postings"
     fail "fewer than 4 batches with postings"
 check_exit 0 "status after the upgrade" -- arb status
 check_grep '^escrow currency=USD open_orders=2 amount=150.00$' "$WORK/out" "escrow held unchanged"
+# The rerun made before the upgrade kept no payee, method or fee: its
+# Adjustments rows say so, where a blank fee looked like one left out.
+check_exit 0 "report of the rerun made before the upgrade" -- arb report --as-of 2026-05-05
+check_workbook "$WORK/reports/2026-05-05/r2" "workbook of the rerun made before the upgrade" \
+    --text "not kept: listed by an older arbiter"
 
 # Undo the correction: P2 was lost after all. The release posted before the
 # upgrade is reversed and the refund comes back.

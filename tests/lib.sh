@@ -36,14 +36,17 @@ check_exit() {
     return 0
 }
 
-# check_workbook FOLDER WHAT: the workbook in FOLDER read back and checked
-# against the CSVs beside it (tests/workbook_check.py); skipped when
-# /usr/bin/python3 has no openpyxl (setup.sh installs it).
+# check_workbook FOLDER WHAT [OPTION...]: the workbook in FOLDER read back
+# and checked against the CSVs beside it (tests/workbook_check.py, given
+# the options, e.g. --text T); skipped when /usr/bin/python3 has no
+# openpyxl (setup.sh installs it).
 check_workbook() {
     /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || return 0
     CHECKS=$((CHECKS + 1))
-    /usr/bin/python3 "$SRCDIR/tests/workbook_check.py" "$1" >"$WORK/wb.out" 2>&1 ||
-        fail "$2: $(cat "$WORK/wb.out")"
+    folder=$1 what=$2
+    shift 2
+    /usr/bin/python3 "$SRCDIR/tests/workbook_check.py" "$@" "$folder" >"$WORK/wb.out" 2>&1 ||
+        fail "$what: $(cat "$WORK/wb.out")"
 }
 
 # check_file FILE DESCRIPTION: compares FILE with the text on stdin.
