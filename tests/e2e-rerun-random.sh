@@ -56,16 +56,16 @@ while read -r k kind; do
     fix=$WORK/fix$step
     mkdir -p "$fix"
     case $kind in
-    0) set -- rerun --as-of "$d"; what=unchanged ;;
+    0) set -- rerun --as-of "$d"; change=unchanged ;;
     1) awk 'NR == 1 || NR % 4' "$WORK/in/$d/tracking.csv" >"$fix/tracking.csv"
-       set -- rerun --as-of "$d" --in "$fix"; what="carrier correction" ;;
+       set -- rerun --as-of "$d" --in "$fix"; change="carrier correction" ;;
     2) awk 'NR == 1 || NR % 10' "$WORK/in/$d/orders.csv" >"$fix/orders.csv"
-       set -- rerun --as-of "$d" --in "$fix"; what="orders withdrawn" ;;
+       set -- rerun --as-of "$d" --in "$fix"; change="orders withdrawn" ;;
     3) adjudications "$d" >"$fix/overrides.csv"
-       set -- rerun --as-of "$d" --overrides "$fix/overrides.csv"; what=adjudicated ;;
+       set -- rerun --as-of "$d" --overrides "$fix/overrides.csv"; change=adjudicated ;;
     esac
-    check_exit 0 "rerun $step from $d ($what)" -- run "$@"
-    check_exit 0 "verify after rerun $step from $d ($what)" -- run verify
+    check_exit 0 "rerun $step from $d ($change)" -- run "$@"
+    check_exit 0 "verify after rerun $step from $d ($change)" -- run verify
 done <"$WORK/plan"
 [ "$step" -eq 12 ] || fail "the plan held $step reruns, not 12"
 # the sequence must have moved money, or it tested little
