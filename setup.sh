@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="gcc make autoconf automake libtool pkg-config libcsv-dev libsqlite3-dev \
-libxlsxwriter-dev libminizip-dev nettle-dev libzstd-dev check sqlite3 python3 python3-openpyxl time valgrind"
+libxlsxwriter-dev libminizip-dev nettle-dev libzstd-dev check sqlite3 python3 python3-openpyxl time valgrind gdb"
 
 missing=""
 for p in $PACKAGES; do

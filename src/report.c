@@ -109,17 +109,19 @@ int report_open_file(const char *dir, const char *name, FILE **out, char *err, s
 {
     char tmp[4200];
     temp_path(dir, name, tmp);
+    /* watched before it is made: a signal between the two would leave it */
+    interrupt_watch_file(tmp);
     int fd = report_create_temp(tmp, err, err_size);
-    if (fd < 0)
-        return EX_CANTCREAT;
-    *out = fdopen(fd, "w");
-    if (!*out) {
+    if (fd >= 0 && !(*out = fdopen(fd, "w"))) {
         snprintf(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
         close(fd);
         unlink(tmp);
+        fd = -1;
+    }
+    if (fd < 0) {
+        interrupt_forget_file(tmp);
         return EX_CANTCREAT;
     }
-    interrupt_watch_file(tmp);
     return 0;
 }
 

@@ -86,4 +86,28 @@ for f in decisions.csv refunds.csv releases.csv rejects.csv "arbiter-$D-r1.xlsx"
 done
 check_exit 0 "verify after SIGTERM" -- "$ARBITER" verify --db "$WORK/db" --quiet
 
+# A signal the moment a CSV's temporary file is made (gdb stops the
+# thread that writes the CSVs in its fdopen and sends SIGTERM there): the
+# file was made before the handler knew of it, and stayed.
+CHECKS=$((CHECKS + 1))
+rm -rf "$WORK/db"* "$WORK/reports"
+cat >"$WORK/at-fdopen.gdb" <<'EOF2'
+set pagination off
+set confirm off
+handle SIGTERM nostop noprint pass
+break fdopen if $_caller_is("report_open_file")
+run
+delete
+signal SIGTERM
+EOF2
+# the binary itself, not valgrind's wrapper; no leak check in a traced process
+ASAN_OPTIONS=detect_leaks=0 gdb -q -batch -x "$WORK/at-fdopen.gdb" --args \
+    "${ARBITER_BINARY:-$ARBITER}" run --as-of "$D" --in "$WORK/in/$D" --db "$WORK/db" \
+    --reports "$WORK/reports" >"$WORK/gdb-out" 2>&1 </dev/null
+check_grep 'terminated with signal SIGTERM' "$WORK/gdb-out" "SIGTERM as a CSV is made: gdb saw"
+check_grep "^arbiter: interrupted by SIGTERM: batch $D revision 1 is committed" "$WORK/gdb-out" \
+    "SIGTERM as a CSV is made: said"
+[ -z "$(find "$WORK/reports" -name '*.tmp')" ] ||
+    fail "SIGTERM as a CSV is made left $(find "$WORK/reports" -name '*.tmp')"
+
 finish
